@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mutu.core.admin import restrict_admin_to_superusers
+from mutu.core.api import api
+
+restrict_admin_to_superusers(admin.site)
+
+urlpatterns = [
+    path("", include("mutu.standards.public_urls")),
+    path("akun/", include("mutu.core.urls")),
+    path("kelola/", include("mutu.organisations.urls")),
+    path("kelola/standar/", include("mutu.standards.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,3 @@
+from mutu.cli import main
+
+raise SystemExit(main())
