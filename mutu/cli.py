@@ -33,7 +33,9 @@ def parse_zone(value: str) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         # ValueError covers malformed keys such as absolute paths.
-        raise InputError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from None
+        raise InputError(
+            f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)"
+        ) from None
 
 
 def parse_start(value: str, zone: ZoneInfo) -> date:

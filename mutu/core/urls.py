@@ -1,3 +1,11 @@
 from django.urls import path
+
+from mutu.core import views
+
 app_name = "core"
-urlpatterns = []
+urlpatterns = [
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", views.logout, name="logout"),
+    path("beranda/", views.dashboard, name="dashboard"),
+    path("berkas/<uuid:file_id>/", views.stored_file, name="stored_file"),
+]

@@ -154,4 +154,3 @@ def calendar_years_needed(start: date, n: int) -> range:
     """
     extra_years = max(n, 0) // 200 + 1
     return range(start.year, min(start.year + extra_years, date.max.year) + 1)
-

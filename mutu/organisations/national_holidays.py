@@ -61,7 +61,9 @@ def _year_holidays(year: int) -> tuple[NationalHoliday, ...]:
         calendar = holidays.country_holidays(
             COUNTRY, years=year, categories=(category,), language=language
         )
-        rows.extend(NationalHoliday(day=day, name=name, kind=kind) for day, name in calendar.items())
+        rows.extend(
+            NationalHoliday(day=day, name=name, kind=kind) for day, name in calendar.items()
+        )
     return tuple(rows)
 
 

@@ -1,0 +1,66 @@
+"""Fill the database with the "Pemerintah Kota Bontang" demo; running it again changes nothing.
+
+Each app that has demo data lists its module in ``DEMO_SEEDERS``; the module has
+``seed(*, stdout)`` (and may accept ``password``). All seeders run in one transaction.
+
+The demo accounts share one password, ``bontang-demo-2026`` by default: it is for demos
+only. ``--password`` or the environment variable DEMO_PASSWORD sets another one. A password
+is set only when an account is created; a re-run never resets it.
+"""
+
+import importlib
+import inspect
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from mutu.organisations.demo import DEMO_ACCOUNTS, demo_password
+from mutu.organisations.models import Instansi, Unit
+
+# Later apps append their own module; order matters (organisations first).
+DEMO_SEEDERS = [
+    "mutu.organisations.demo",
+    "mutu.standards.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Create or complete the Pemerintah Kota Bontang demo data (idempotent) and list the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="Password for newly created demo accounts (default: $DEMO_PASSWORD or bontang-demo-2026).",
+        )
+
+    def handle(self, *args, **options):
+        password = demo_password(options["password"])
+        with transaction.atomic():
+            for path in DEMO_SEEDERS:
+                seed = importlib.import_module(path).seed
+                kwargs = {"stdout": self.stdout}
+                if "password" in inspect.signature(seed).parameters:
+                    kwargs["password"] = password
+                seed(**kwargs)
+        self._print_logins(password)
+
+    def _print_logins(self, password: str) -> None:
+        units = dict(Unit.objects.values_list("slug", "short_name"))
+        instansi = dict(Instansi.objects.values_list("slug", "name"))
+        rows = [("username", "role", "unit", "password")]
+        for account in DEMO_ACCOUNTS:
+            if account.unit_slug:
+                scope = units.get(account.unit_slug, account.unit_slug)
+            elif account.instansi_slug:
+                scope = instansi.get(account.instansi_slug, account.instansi_slug)
+            else:
+                scope = "-"
+            rows.append((account.username, account.role, scope, password))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("")
+        self.stdout.write("Demo logins (demo only; a password is set when the account is created, never reset):")
+        for index, row in enumerate(rows):
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
