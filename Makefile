@@ -62,11 +62,12 @@ demo: venv .env
 	$(VENV)/bin/honcho start -f Procfile
 
 # Static files are collected first: with DEBUG=false templates resolve {% static %}
-# through the manifest that collectstatic writes.
+# through the manifest that collectstatic writes.  loadgroup keeps the browser tests
+# (xdist_group "browser") on one worker, so one Chromium serves them all.
 test: venv
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-	$(TEST_ENV) $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n 2 --dist loadgroup -rfEs $(PYTEST_ARGS)
 
 test-postgres: venv
 	DATABASE_URL=$(POSTGRES_TEST_URL) $(MAKE) --no-print-directory test

@@ -203,7 +203,12 @@ FREE_DUKCAPIL = "Tidak dipungut biaya (Pasal 79A Undang-Undang Nomor 24 Tahun 20
 # --- Services --------------------------------------------------------------------------------
 
 CATEGORIES = {
-    "dpmptsp-bontang": ["Bangunan Gedung", "Perizinan Berusaha", "Perizinan Kesehatan", "Perizinan Non-Berusaha"],
+    "dpmptsp-bontang": [
+        "Bangunan Gedung",
+        "Perizinan Berusaha",
+        "Perizinan Kesehatan",
+        "Perizinan Non-Berusaha",
+    ],
     "disdukcapil-bontang": ["Pendaftaran Penduduk", "Pencatatan Sipil"],
     "puskesmas-bontang-utara-1": ["Pelayanan Kesehatan"],
     "bpjs-kesehatan-bontang": ["Kepesertaan JKN"],
@@ -290,7 +295,10 @@ SERVICES = [
                 "counter_time_minutes": 30,
                 "completion_time_value": 28,
                 "completion_time_unit": WORKING_DAYS,
-                "requirements": ["Fotokopi KTP-el pemohon atau pemilik bangunan", *PBG_REQUIREMENTS_V2],
+                "requirements": [
+                    "Fotokopi KTP-el pemohon atau pemilik bangunan",
+                    *PBG_REQUIREMENTS_V2,
+                ],
                 "procedure": PBG_PROCEDURE_V1,
             },
             {
@@ -341,37 +349,40 @@ SERVICES = [
         "name": "Nomor Induk Berusaha (NIB)",
         "summary": "Identitas pelaku usaha yang diterbitkan melalui OSS-RBA, dengan pendampingan di gerai.",
         "national_system": "OSS-RBA",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/088/DPMPTSP/XII/2024",
-            "counter_time_minutes": 20,
-            "completion_time_value": 60,
-            "completion_time_unit": MINUTES,
-            "fee_is_free": True,
-            "fee_legal_basis": "Tidak dipungut biaya.",
-            "product": "Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh pemohon",
-            "legal_basis": (
-                "Undang-Undang Nomor 6 Tahun 2023 tentang Cipta Kerja; Peraturan Pemerintah Nomor 28 "
-                "Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko; Peraturan "
-                "Presiden Nomor 97 Tahun 2014 tentang Penyelenggaraan PTSP; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas front office terlatih OSS-RBA dan klasifikasi KBLI 2020.",
-            "staff_count": "3 petugas front office pendamping OSS-RBA",
-            "requirements": [
-                "NIK pada KTP-el pelaku usaha (NIK yang telah dipadankan sebagai NPWP)",
-                "Alamat email dan nomor telepon seluler yang aktif",
-                "Data kegiatan usaha: KBLI, lokasi usaha, modal usaha dan jumlah tenaga kerja",
-                "Bagi badan usaha: akta pendirian dan SK pengesahan Kementerian Hukum",
-            ],
-            "procedure": [
-                "Pemohon membuat hak akses di oss.go.id, mandiri atau dibantu petugas gerai",
-                "Pemohon mengisi data pelaku usaha dan kegiatan usaha (KBLI, lokasi, skala usaha)",
-                "Sistem OSS menentukan tingkat risiko kegiatan usaha",
-                "Pemohon menyetujui pernyataan mandiri",
-                "NIB terbit di OSS dan diunduh pemohon; usaha berisiko menengah atau tinggi dilanjutkan "
-                "ke Sertifikat Standar atau Izin",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/088/DPMPTSP/XII/2024",
+                "counter_time_minutes": 20,
+                "completion_time_value": 60,
+                "completion_time_unit": MINUTES,
+                "fee_is_free": True,
+                "fee_legal_basis": "Tidak dipungut biaya.",
+                "product": "Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh pemohon",
+                "legal_basis": (
+                    "Undang-Undang Nomor 6 Tahun 2023 tentang Cipta Kerja; Peraturan Pemerintah Nomor 28 "
+                    "Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko; Peraturan "
+                    "Presiden Nomor 97 Tahun 2014 tentang Penyelenggaraan PTSP; "
+                    + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas front office terlatih OSS-RBA dan klasifikasi KBLI 2020.",
+                "staff_count": "3 petugas front office pendamping OSS-RBA",
+                "requirements": [
+                    "NIK pada KTP-el pelaku usaha (NIK yang telah dipadankan sebagai NPWP)",
+                    "Alamat email dan nomor telepon seluler yang aktif",
+                    "Data kegiatan usaha: KBLI, lokasi usaha, modal usaha dan jumlah tenaga kerja",
+                    "Bagi badan usaha: akta pendirian dan SK pengesahan Kementerian Hukum",
+                ],
+                "procedure": [
+                    "Pemohon membuat hak akses di oss.go.id, mandiri atau dibantu petugas gerai",
+                    "Pemohon mengisi data pelaku usaha dan kegiatan usaha (KBLI, lokasi, skala usaha)",
+                    "Sistem OSS menentukan tingkat risiko kegiatan usaha",
+                    "Pemohon menyetujui pernyataan mandiri",
+                    "NIB terbit di OSS dan diunduh pemohon; usaha berisiko menengah atau tinggi dilanjutkan "
+                    "ke Sertifikat Standar atau Izin",
+                ],
+            }
+        ],
     },
     {
         "unit": "dpmptsp-bontang",
@@ -380,37 +391,40 @@ SERVICES = [
         "name": "Surat Izin Praktik Dokter (SIP Dokter)",
         "summary": "Izin praktik dokter dan dokter gigi di fasilitas pelayanan kesehatan di Kota Bontang.",
         "national_system": "SiCantik",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/089/DPMPTSP/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 5,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": True,
-            "fee_legal_basis": "Tidak dipungut biaya.",
-            "product": "Surat Izin Praktik (SIP) Dokter bertanda tangan elektronik",
-            "legal_basis": (
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah Nomor 28 "
-                "Tahun 2024 tentang Peraturan Pelaksanaan UU Kesehatan; Peraturan Wali Kota Bontang "
-                "tentang pendelegasian kewenangan perizinan kepada Kepala DPMPTSP; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas memahami regulasi tenaga medis; verifikasi teknis oleh Dinas Kesehatan.",
-            "staff_count": "1 petugas front office, 1 verifikator, 1 tim teknis Dinas Kesehatan",
-            "requirements": [
-                "KTP-el dokter",
-                "Surat Tanda Registrasi (STR) yang berlaku",
-                "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan tempat praktik",
-                "Surat pernyataan jumlah tempat praktik (paling banyak tiga)",
-                "Pas foto berwarna terbaru ukuran 4×6",
-            ],
-            "procedure": [
-                "Pemohon mengajukan permohonan melalui SiCantik atau di Gerai DPMPTSP",
-                "Petugas memverifikasi kelengkapan dokumen",
-                "Tim teknis Dinas Kesehatan memeriksa tempat praktik bila diperlukan",
-                "SIP ditandatangani secara elektronik oleh Kepala DPMPTSP",
-                "SIP dikirim ke akun pemohon atau diambil di gerai",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/089/DPMPTSP/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 5,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": True,
+                "fee_legal_basis": "Tidak dipungut biaya.",
+                "product": "Surat Izin Praktik (SIP) Dokter bertanda tangan elektronik",
+                "legal_basis": (
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah Nomor 28 "
+                    "Tahun 2024 tentang Peraturan Pelaksanaan UU Kesehatan; Peraturan Wali Kota Bontang "
+                    "tentang pendelegasian kewenangan perizinan kepada Kepala DPMPTSP; "
+                    + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas memahami regulasi tenaga medis; verifikasi teknis oleh Dinas Kesehatan.",
+                "staff_count": "1 petugas front office, 1 verifikator, 1 tim teknis Dinas Kesehatan",
+                "requirements": [
+                    "KTP-el dokter",
+                    "Surat Tanda Registrasi (STR) yang berlaku",
+                    "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan tempat praktik",
+                    "Surat pernyataan jumlah tempat praktik (paling banyak tiga)",
+                    "Pas foto berwarna terbaru ukuran 4×6",
+                ],
+                "procedure": [
+                    "Pemohon mengajukan permohonan melalui SiCantik atau di Gerai DPMPTSP",
+                    "Petugas memverifikasi kelengkapan dokumen",
+                    "Tim teknis Dinas Kesehatan memeriksa tempat praktik bila diperlukan",
+                    "SIP ditandatangani secara elektronik oleh Kepala DPMPTSP",
+                    "SIP dikirim ke akun pemohon atau diambil di gerai",
+                ],
+            }
+        ],
     },
     {
         "unit": "dpmptsp-bontang",
@@ -419,39 +433,42 @@ SERVICES = [
         "name": "Surat Izin Praktik Bidan (SIPB)",
         "summary": "Izin praktik bidan di fasilitas pelayanan kesehatan atau tempat praktik mandiri.",
         "national_system": "SiCantik",
-        "versions": [{
-            # Overdue for review on purpose: the review date has passed.
-            "number": 1,
-            "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/016/DPMPTSP/II/2024",
-            "decree_date": d(2024, 2, 20),
-            "published_on": d(2024, 2, 22),
-            "effective_date": d(2024, 3, 1),
-            "next_review_date": d(2025, 6, 30),
-            "counter_time_minutes": 15,
-            "completion_time_value": 5,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": True,
-            "fee_legal_basis": "Tidak dipungut biaya.",
-            "product": "Surat Izin Praktik Bidan (SIPB) bertanda tangan elektronik",
-            "legal_basis": (
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                "Nomor 28 Tahun 2017 tentang Izin dan Penyelenggaraan Praktik Bidan; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas memahami regulasi tenaga kesehatan; verifikasi teknis oleh Dinas Kesehatan.",
-            "staff_count": "1 petugas front office, 1 verifikator",
-            "requirements": [
-                "KTP-el bidan",
-                "Surat Tanda Registrasi Bidan (STRB) yang berlaku",
-                "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan atau denah tempat praktik mandiri",
-                "Pas foto berwarna terbaru ukuran 4×6",
-            ],
-            "procedure": [
-                "Pemohon mengajukan permohonan melalui SiCantik atau di Gerai DPMPTSP",
-                "Petugas memverifikasi kelengkapan dokumen",
-                "Pemeriksaan tempat praktik mandiri oleh tim teknis Dinas Kesehatan",
-                "SIPB ditandatangani secara elektronik dan diserahkan kepada pemohon",
-            ],
-        }],
+        "versions": [
+            {
+                # Overdue for review on purpose: the review date has passed.
+                "number": 1,
+                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/016/DPMPTSP/II/2024",
+                "decree_date": d(2024, 2, 20),
+                "published_on": d(2024, 2, 22),
+                "effective_date": d(2024, 3, 1),
+                "next_review_date": d(2025, 6, 30),
+                "counter_time_minutes": 15,
+                "completion_time_value": 5,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": True,
+                "fee_legal_basis": "Tidak dipungut biaya.",
+                "product": "Surat Izin Praktik Bidan (SIPB) bertanda tangan elektronik",
+                "legal_basis": (
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
+                    "Nomor 28 Tahun 2017 tentang Izin dan Penyelenggaraan Praktik Bidan; "
+                    + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas memahami regulasi tenaga kesehatan; verifikasi teknis oleh Dinas Kesehatan.",
+                "staff_count": "1 petugas front office, 1 verifikator",
+                "requirements": [
+                    "KTP-el bidan",
+                    "Surat Tanda Registrasi Bidan (STRB) yang berlaku",
+                    "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan atau denah tempat praktik mandiri",
+                    "Pas foto berwarna terbaru ukuran 4×6",
+                ],
+                "procedure": [
+                    "Pemohon mengajukan permohonan melalui SiCantik atau di Gerai DPMPTSP",
+                    "Petugas memverifikasi kelengkapan dokumen",
+                    "Pemeriksaan tempat praktik mandiri oleh tim teknis Dinas Kesehatan",
+                    "SIPB ditandatangani secara elektronik dan diserahkan kepada pemohon",
+                ],
+            }
+        ],
     },
     {
         "unit": "dpmptsp-bontang",
@@ -460,38 +477,41 @@ SERVICES = [
         "name": "Perizinan Berusaha Apotek (Sertifikat Standar)",
         "summary": "Sertifikat Standar apotek melalui OSS-RBA dengan verifikasi teknis Dinas Kesehatan.",
         "national_system": "OSS-RBA",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/090/DPMPTSP/XII/2024",
-            "counter_time_minutes": 20,
-            "completion_time_value": 12,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": True,
-            "fee_legal_basis": "Tidak dipungut biaya.",
-            "product": "Sertifikat Standar Apotek yang telah diverifikasi, terbit di OSS",
-            "legal_basis": (
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah Nomor 28 "
-                "Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko; Peraturan "
-                "Menteri Kesehatan Nomor 14 Tahun 2021 tentang Standar Kegiatan Usaha dan Produk pada "
-                "Penyelenggaraan Perizinan Berusaha Berbasis Risiko Sektor Kesehatan; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas terlatih OSS-RBA; verifikator apoteker dari Dinas Kesehatan.",
-            "staff_count": "1 petugas front office, 1 tim verifikasi lapangan",
-            "requirements": [
-                "NIB dengan KBLI 47722 (perdagangan eceran barang farmasi di apotek)",
-                "Surat Izin Praktik Apoteker (SIPA) apoteker penanggung jawab",
-                "Denah bangunan, daftar sarana, prasarana dan peralatan",
-                "Bukti penguasaan tempat usaha (sertipikat atau perjanjian sewa)",
-                "Daftar tenaga kefarmasian",
-            ],
-            "procedure": [
-                "Pelaku usaha mengajukan Sertifikat Standar melalui OSS-RBA",
-                "DPMPTSP memeriksa kelengkapan dokumen",
-                "Tim teknis Dinas Kesehatan melakukan verifikasi lapangan",
-                "Hasil verifikasi dicatat dan Sertifikat Standar disetujui di OSS",
-                "Pelaku usaha mengunduh Sertifikat Standar yang telah terverifikasi",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/090/DPMPTSP/XII/2024",
+                "counter_time_minutes": 20,
+                "completion_time_value": 12,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": True,
+                "fee_legal_basis": "Tidak dipungut biaya.",
+                "product": "Sertifikat Standar Apotek yang telah diverifikasi, terbit di OSS",
+                "legal_basis": (
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah Nomor 28 "
+                    "Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko; Peraturan "
+                    "Menteri Kesehatan Nomor 14 Tahun 2021 tentang Standar Kegiatan Usaha dan Produk pada "
+                    "Penyelenggaraan Perizinan Berusaha Berbasis Risiko Sektor Kesehatan; "
+                    + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas terlatih OSS-RBA; verifikator apoteker dari Dinas Kesehatan.",
+                "staff_count": "1 petugas front office, 1 tim verifikasi lapangan",
+                "requirements": [
+                    "NIB dengan KBLI 47722 (perdagangan eceran barang farmasi di apotek)",
+                    "Surat Izin Praktik Apoteker (SIPA) apoteker penanggung jawab",
+                    "Denah bangunan, daftar sarana, prasarana dan peralatan",
+                    "Bukti penguasaan tempat usaha (sertipikat atau perjanjian sewa)",
+                    "Daftar tenaga kefarmasian",
+                ],
+                "procedure": [
+                    "Pelaku usaha mengajukan Sertifikat Standar melalui OSS-RBA",
+                    "DPMPTSP memeriksa kelengkapan dokumen",
+                    "Tim teknis Dinas Kesehatan melakukan verifikasi lapangan",
+                    "Hasil verifikasi dicatat dan Sertifikat Standar disetujui di OSS",
+                    "Pelaku usaha mengunduh Sertifikat Standar yang telah terverifikasi",
+                ],
+            }
+        ],
     },
     {
         "unit": "dpmptsp-bontang",
@@ -500,41 +520,43 @@ SERVICES = [
         "name": "Izin Penyelenggaraan Reklame",
         "summary": "Izin memasang reklame papan, billboard, baliho atau megatron di Kota Bontang.",
         "national_system": "SiCantik",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/091/DPMPTSP/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 5,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": True,
-            "fee_legal_basis": (
-                "Izin tidak dipungut biaya. Pajak reklame ditetapkan dan dipungut terpisah oleh Badan "
-                "Pendapatan Daerah sesuai Undang-Undang Nomor 1 Tahun 2022 dan Perda Kota Bontang "
-                "tentang Pajak Daerah dan Retribusi Daerah."
-            ),
-            "product": "Izin Penyelenggaraan Reklame bertanda tangan elektronik",
-            "legal_basis": (
-                "Undang-Undang Nomor 1 Tahun 2022 tentang Hubungan Keuangan antara Pemerintah Pusat "
-                "dan Pemerintahan Daerah; Peraturan Daerah Kota Bontang tentang Pajak Daerah dan "
-                "Retribusi Daerah; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas memahami ketentuan titik reklame; tim teknis lintas OPD (DPUPR, Bapenda).",
-            "staff_count": "1 petugas front office, 1 verifikator, tim teknis survei lokasi",
-            "requirements": [
-                "KTP-el pemohon; NIB atau akta pendirian bagi badan usaha",
-                "Desain reklame beserta ukuran dan titik lokasi (koordinat dan foto lokasi)",
-                "Surat izin pemilik lahan atau bangunan tempat reklame dipasang",
-                "Gambar konstruksi dan perhitungan struktur untuk reklame berkonstruksi",
-                "Bukti lunas pajak reklame periode sebelumnya (untuk perpanjangan)",
-            ],
-            "procedure": [
-                "Pemohon mengajukan permohonan melalui SiCantik atau di Gerai DPMPTSP",
-                "Petugas memverifikasi kelengkapan dokumen",
-                "Tim teknis melakukan survei titik lokasi",
-                "Badan Pendapatan Daerah menetapkan pajak reklame dan pemohon membayarnya",
-                "Izin diterbitkan secara elektronik",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/091/DPMPTSP/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 5,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": True,
+                "fee_legal_basis": (
+                    "Izin tidak dipungut biaya. Pajak reklame ditetapkan dan dipungut terpisah oleh Badan "
+                    "Pendapatan Daerah sesuai Undang-Undang Nomor 1 Tahun 2022 dan Perda Kota Bontang "
+                    "tentang Pajak Daerah dan Retribusi Daerah."
+                ),
+                "product": "Izin Penyelenggaraan Reklame bertanda tangan elektronik",
+                "legal_basis": (
+                    "Undang-Undang Nomor 1 Tahun 2022 tentang Hubungan Keuangan antara Pemerintah Pusat "
+                    "dan Pemerintahan Daerah; Peraturan Daerah Kota Bontang tentang Pajak Daerah dan "
+                    "Retribusi Daerah; " + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas memahami ketentuan titik reklame; tim teknis lintas OPD (DPUPR, Bapenda).",
+                "staff_count": "1 petugas front office, 1 verifikator, tim teknis survei lokasi",
+                "requirements": [
+                    "KTP-el pemohon; NIB atau akta pendirian bagi badan usaha",
+                    "Desain reklame beserta ukuran dan titik lokasi (koordinat dan foto lokasi)",
+                    "Surat izin pemilik lahan atau bangunan tempat reklame dipasang",
+                    "Gambar konstruksi dan perhitungan struktur untuk reklame berkonstruksi",
+                    "Bukti lunas pajak reklame periode sebelumnya (untuk perpanjangan)",
+                ],
+                "procedure": [
+                    "Pemohon mengajukan permohonan melalui SiCantik atau di Gerai DPMPTSP",
+                    "Petugas memverifikasi kelengkapan dokumen",
+                    "Tim teknis melakukan survei titik lokasi",
+                    "Badan Pendapatan Daerah menetapkan pajak reklame dan pemohon membayarnya",
+                    "Izin diterbitkan secara elektronik",
+                ],
+            }
+        ],
     },
     # ------------------------------------------------------------- Disdukcapil
     {
@@ -606,31 +628,33 @@ SERVICES = [
         "slug": "kartu-keluarga",
         "name": "Kartu Keluarga (KK)",
         "summary": "Penerbitan KK baru, perubahan susunan keluarga atau perubahan data.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/101/DKPS/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 1,
-            "completion_time_unit": HOURS,
-            "fee_is_free": True,
-            "fee_legal_basis": FREE_DUKCAPIL,
-            "product": "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF bertanda tangan elektronik)",
-            "legal_basis": LEGAL_DUKCAPIL,
-            "staff_competence": "Operator SIAK bersertifikat.",
-            "staff_count": "3 petugas loket",
-            "requirements": [
-                "Formulir biodata keluarga (F-1.01) yang telah diisi",
-                "Kartu Keluarga lama (untuk perubahan data)",
-                "Buku nikah atau akta perkawinan (untuk KK baru pasangan menikah)",
-                "Surat keterangan pindah (bagi penduduk pindah datang)",
-            ],
-            "procedure": [
-                "Pemohon mengambil nomor antrean dan menyerahkan formulir",
-                "Petugas memverifikasi data di SIAK",
-                "Perubahan data direkam dan KK diterbitkan",
-                "KK diserahkan atau dikirim ke alamat email pemohon",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/101/DKPS/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 1,
+                "completion_time_unit": HOURS,
+                "fee_is_free": True,
+                "fee_legal_basis": FREE_DUKCAPIL,
+                "product": "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF bertanda tangan elektronik)",
+                "legal_basis": LEGAL_DUKCAPIL,
+                "staff_competence": "Operator SIAK bersertifikat.",
+                "staff_count": "3 petugas loket",
+                "requirements": [
+                    "Formulir biodata keluarga (F-1.01) yang telah diisi",
+                    "Kartu Keluarga lama (untuk perubahan data)",
+                    "Buku nikah atau akta perkawinan (untuk KK baru pasangan menikah)",
+                    "Surat keterangan pindah (bagi penduduk pindah datang)",
+                ],
+                "procedure": [
+                    "Pemohon mengambil nomor antrean dan menyerahkan formulir",
+                    "Petugas memverifikasi data di SIAK",
+                    "Perubahan data direkam dan KK diterbitkan",
+                    "KK diserahkan atau dikirim ke alamat email pemohon",
+                ],
+            }
+        ],
     },
     {
         "unit": "disdukcapil-bontang",
@@ -638,31 +662,33 @@ SERVICES = [
         "slug": "akta-kelahiran",
         "name": "Akta Kelahiran",
         "summary": "Pencatatan kelahiran dan penerbitan kutipan akta kelahiran.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/102/DKPS/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 1,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": True,
-            "fee_legal_basis": FREE_DUKCAPIL,
-            "product": "Kutipan Akta Kelahiran dan KK yang telah dimutakhirkan",
-            "legal_basis": LEGAL_DUKCAPIL,
-            "staff_competence": "Petugas pencatatan sipil memahami Perpres 96/2018 dan SPTJM.",
-            "staff_count": "2 petugas loket, 1 pejabat pencatatan sipil",
-            "requirements": [
-                "Surat keterangan kelahiran dari rumah sakit, puskesmas atau bidan",
-                "Buku nikah atau akta perkawinan orang tua, atau Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)",
-                "Kartu Keluarga tempat anak didaftarkan",
-                "KTP-el orang tua",
-            ],
-            "procedure": [
-                "Pemohon mengisi formulir pelaporan kelahiran di loket atau daring",
-                "Petugas memverifikasi dokumen dan data di SIAK",
-                "Pejabat pencatatan sipil menandatangani akta secara elektronik",
-                "Akta kelahiran dan KK baru diserahkan kepada pemohon",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/102/DKPS/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 1,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": True,
+                "fee_legal_basis": FREE_DUKCAPIL,
+                "product": "Kutipan Akta Kelahiran dan KK yang telah dimutakhirkan",
+                "legal_basis": LEGAL_DUKCAPIL,
+                "staff_competence": "Petugas pencatatan sipil memahami Perpres 96/2018 dan SPTJM.",
+                "staff_count": "2 petugas loket, 1 pejabat pencatatan sipil",
+                "requirements": [
+                    "Surat keterangan kelahiran dari rumah sakit, puskesmas atau bidan",
+                    "Buku nikah atau akta perkawinan orang tua, atau Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)",
+                    "Kartu Keluarga tempat anak didaftarkan",
+                    "KTP-el orang tua",
+                ],
+                "procedure": [
+                    "Pemohon mengisi formulir pelaporan kelahiran di loket atau daring",
+                    "Petugas memverifikasi dokumen dan data di SIAK",
+                    "Pejabat pencatatan sipil menandatangani akta secara elektronik",
+                    "Akta kelahiran dan KK baru diserahkan kepada pemohon",
+                ],
+            }
+        ],
     },
     {
         "unit": "disdukcapil-bontang",
@@ -670,32 +696,35 @@ SERVICES = [
         "slug": "kia",
         "name": "Kartu Identitas Anak (KIA)",
         "summary": "Kartu identitas untuk anak di bawah 17 tahun.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/103/DKPS/XII/2024",
-            "counter_time_minutes": 10,
-            "completion_time_value": 1,
-            "completion_time_unit": HOURS,
-            "fee_is_free": True,
-            "fee_legal_basis": FREE_DUKCAPIL,
-            "product": "Kartu Identitas Anak (KIA)",
-            "legal_basis": (
-                "Peraturan Menteri Dalam Negeri Nomor 2 Tahun 2016 tentang Kartu Identitas Anak; " + LEGAL_DUKCAPIL
-            ),
-            "staff_competence": "Operator SIAK bersertifikat.",
-            "staff_count": "2 petugas loket",
-            "requirements": [
-                "Kutipan akta kelahiran anak",
-                "Kartu Keluarga orang tua",
-                "KTP-el kedua orang tua atau wali",
-                "Pas foto berwarna anak ukuran 2×3 (untuk anak berusia 5 tahun ke atas)",
-            ],
-            "procedure": [
-                "Orang tua mengambil nomor antrean dan menyerahkan dokumen",
-                "Petugas memverifikasi data anak di SIAK",
-                "KIA dicetak dan diserahkan kepada orang tua",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/103/DKPS/XII/2024",
+                "counter_time_minutes": 10,
+                "completion_time_value": 1,
+                "completion_time_unit": HOURS,
+                "fee_is_free": True,
+                "fee_legal_basis": FREE_DUKCAPIL,
+                "product": "Kartu Identitas Anak (KIA)",
+                "legal_basis": (
+                    "Peraturan Menteri Dalam Negeri Nomor 2 Tahun 2016 tentang Kartu Identitas Anak; "
+                    + LEGAL_DUKCAPIL
+                ),
+                "staff_competence": "Operator SIAK bersertifikat.",
+                "staff_count": "2 petugas loket",
+                "requirements": [
+                    "Kutipan akta kelahiran anak",
+                    "Kartu Keluarga orang tua",
+                    "KTP-el kedua orang tua atau wali",
+                    "Pas foto berwarna anak ukuran 2×3 (untuk anak berusia 5 tahun ke atas)",
+                ],
+                "procedure": [
+                    "Orang tua mengambil nomor antrean dan menyerahkan dokumen",
+                    "Petugas memverifikasi data anak di SIAK",
+                    "KIA dicetak dan diserahkan kepada orang tua",
+                ],
+            }
+        ],
     },
     {
         "unit": "disdukcapil-bontang",
@@ -703,30 +732,32 @@ SERVICES = [
         "slug": "pindah-datang",
         "name": "Pindah Datang Penduduk",
         "summary": "Pendaftaran penduduk yang datang dari kabupaten/kota lain dengan SKPWNI.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/104/DKPS/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 1,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": True,
-            "fee_legal_basis": FREE_DUKCAPIL,
-            "product": "Kartu Keluarga baru dan KTP-el dengan alamat Kota Bontang",
-            "legal_basis": LEGAL_DUKCAPIL,
-            "staff_competence": "Operator SIAK bersertifikat.",
-            "staff_count": "2 petugas loket",
-            "requirements": [
-                "Surat Keterangan Pindah Warga Negara Indonesia (SKPWNI) dari daerah asal",
-                "KTP-el yang masih berlaku",
-                "Buku nikah atau akta perkawinan (bila pindah bersama keluarga)",
-            ],
-            "procedure": [
-                "Pemohon menyerahkan SKPWNI di loket",
-                "Petugas memverifikasi SKPWNI di SIAK",
-                "Data kedatangan direkam; KK dan KTP-el baru diterbitkan",
-                "Dokumen diserahkan kepada pemohon",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/104/DKPS/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 1,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": True,
+                "fee_legal_basis": FREE_DUKCAPIL,
+                "product": "Kartu Keluarga baru dan KTP-el dengan alamat Kota Bontang",
+                "legal_basis": LEGAL_DUKCAPIL,
+                "staff_competence": "Operator SIAK bersertifikat.",
+                "staff_count": "2 petugas loket",
+                "requirements": [
+                    "Surat Keterangan Pindah Warga Negara Indonesia (SKPWNI) dari daerah asal",
+                    "KTP-el yang masih berlaku",
+                    "Buku nikah atau akta perkawinan (bila pindah bersama keluarga)",
+                ],
+                "procedure": [
+                    "Pemohon menyerahkan SKPWNI di loket",
+                    "Petugas memverifikasi SKPWNI di SIAK",
+                    "Data kedatangan direkam; KK dan KTP-el baru diterbitkan",
+                    "Dokumen diserahkan kepada pemohon",
+                ],
+            }
+        ],
     },
     # --------------------------------------------------------------- Puskesmas
     {
@@ -735,40 +766,43 @@ SERVICES = [
         "slug": "poli-umum",
         "name": "Pelayanan Poli Umum",
         "summary": "Pemeriksaan dan pengobatan umum oleh dokter.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/012/PKM-BU1/XII/2024",
-            "counter_time_minutes": 5,
-            "completion_time_value": 90,
-            "completion_time_unit": MINUTES,
-            "fee_is_free": False,
-            "fee_amount": 15_000,
-            "fee_legal_basis": (
-                "Retribusi pelayanan kesehatan bagi pasien umum menurut Peraturan Daerah Kota Bontang "
-                "tentang Pajak Daerah dan Retribusi Daerah. Peserta JKN (BPJS Kesehatan) yang aktif "
-                "tidak dipungut biaya."
-            ),
-            "product": "Pemeriksaan, diagnosis, resep obat, dan bila perlu surat rujukan atau surat keterangan sehat",
-            "legal_basis": (
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                "Nomor 19 Tahun 2024 tentang Penyelenggaraan Pusat Kesehatan Masyarakat; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Dokter ber-STR dan SIP; perawat ber-STR; petugas pendaftaran terlatih P-Care.",
-            "staff_count": "2 dokter, 3 perawat, 2 petugas pendaftaran",
-            "requirements": [
-                "KTP-el, KIA atau NIK pasien",
-                "Kartu JKN atau NIK bagi peserta JKN",
-                "Buku berobat lama (bila ada)",
-            ],
-            "procedure": [
-                "Pasien mengambil nomor antrean; lansia, ibu hamil, penyandang disabilitas dan anak "
-                "dilayani di loket prioritas P2",
-                "Pendaftaran dan pemeriksaan status kepesertaan JKN",
-                "Pemeriksaan tanda vital di ruang skrining",
-                "Pemeriksaan oleh dokter di poli umum",
-                "Pengambilan obat di apotek puskesmas atau penerimaan surat rujukan",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/012/PKM-BU1/XII/2024",
+                "counter_time_minutes": 5,
+                "completion_time_value": 90,
+                "completion_time_unit": MINUTES,
+                "fee_is_free": False,
+                "fee_amount": 15_000,
+                "fee_legal_basis": (
+                    "Retribusi pelayanan kesehatan bagi pasien umum menurut Peraturan Daerah Kota Bontang "
+                    "tentang Pajak Daerah dan Retribusi Daerah. Peserta JKN (BPJS Kesehatan) yang aktif "
+                    "tidak dipungut biaya."
+                ),
+                "product": "Pemeriksaan, diagnosis, resep obat, dan bila perlu surat rujukan atau surat keterangan sehat",
+                "legal_basis": (
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
+                    "Nomor 19 Tahun 2024 tentang Penyelenggaraan Pusat Kesehatan Masyarakat; "
+                    + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Dokter ber-STR dan SIP; perawat ber-STR; petugas pendaftaran terlatih P-Care.",
+                "staff_count": "2 dokter, 3 perawat, 2 petugas pendaftaran",
+                "requirements": [
+                    "KTP-el, KIA atau NIK pasien",
+                    "Kartu JKN atau NIK bagi peserta JKN",
+                    "Buku berobat lama (bila ada)",
+                ],
+                "procedure": [
+                    "Pasien mengambil nomor antrean; lansia, ibu hamil, penyandang disabilitas dan anak "
+                    "dilayani di loket prioritas P2",
+                    "Pendaftaran dan pemeriksaan status kepesertaan JKN",
+                    "Pemeriksaan tanda vital di ruang skrining",
+                    "Pemeriksaan oleh dokter di poli umum",
+                    "Pengambilan obat di apotek puskesmas atau penerimaan surat rujukan",
+                ],
+            }
+        ],
     },
     {
         "unit": "puskesmas-bontang-utara-1",
@@ -776,29 +810,31 @@ SERVICES = [
         "slug": "imunisasi",
         "name": "Pelayanan Imunisasi",
         "summary": "Imunisasi rutin lengkap bagi bayi dan anak sesuai jadwal nasional.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/013/PKM-BU1/XII/2024",
-            "counter_time_minutes": 5,
-            "completion_time_value": 30,
-            "completion_time_unit": MINUTES,
-            "fee_is_free": True,
-            "fee_legal_basis": "Tidak dipungut biaya (program imunisasi nasional).",
-            "product": "Imunisasi yang dicatat di Buku KIA dan aplikasi ASIK",
-            "legal_basis": (
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                "Nomor 12 Tahun 2017 tentang Penyelenggaraan Imunisasi; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Bidan atau perawat terlatih imunisasi dan penanganan KIPI.",
-            "staff_count": "2 bidan, 1 perawat",
-            "requirements": ["Buku KIA anak", "Kartu Keluarga atau NIK anak"],
-            "procedure": [
-                "Pendaftaran di loket",
-                "Penimbangan dan pemeriksaan kesehatan anak",
-                "Pemberian imunisasi sesuai jadwal",
-                "Observasi 30 menit dan pencatatan di Buku KIA",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/013/PKM-BU1/XII/2024",
+                "counter_time_minutes": 5,
+                "completion_time_value": 30,
+                "completion_time_unit": MINUTES,
+                "fee_is_free": True,
+                "fee_legal_basis": "Tidak dipungut biaya (program imunisasi nasional).",
+                "product": "Imunisasi yang dicatat di Buku KIA dan aplikasi ASIK",
+                "legal_basis": (
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
+                    "Nomor 12 Tahun 2017 tentang Penyelenggaraan Imunisasi; " + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Bidan atau perawat terlatih imunisasi dan penanganan KIPI.",
+                "staff_count": "2 bidan, 1 perawat",
+                "requirements": ["Buku KIA anak", "Kartu Keluarga atau NIK anak"],
+                "procedure": [
+                    "Pendaftaran di loket",
+                    "Penimbangan dan pemeriksaan kesehatan anak",
+                    "Pemberian imunisasi sesuai jadwal",
+                    "Observasi 30 menit dan pencatatan di Buku KIA",
+                ],
+            }
+        ],
     },
     {
         "unit": "puskesmas-bontang-utara-1",
@@ -806,31 +842,37 @@ SERVICES = [
         "slug": "pemeriksaan-ibu-hamil",
         "name": "Pemeriksaan Kesehatan Ibu Hamil (KIA)",
         "summary": "Pemeriksaan kehamilan (antenatal care) terpadu.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/014/PKM-BU1/XII/2024",
-            "counter_time_minutes": 5,
-            "completion_time_value": 60,
-            "completion_time_unit": MINUTES,
-            "fee_is_free": True,
-            "fee_legal_basis": "Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak.",
-            "product": "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, rujukan bila perlu",
-            "legal_basis": (
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                "Nomor 21 Tahun 2021 tentang Penyelenggaraan Pelayanan Kesehatan Masa Sebelum Hamil, "
-                "Masa Hamil, Persalinan, dan Masa Sesudah Melahirkan; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Bidan ber-STR dan SIPB; dokter untuk pemeriksaan trimester pertama dan ketiga.",
-            "staff_count": "3 bidan, 1 dokter",
-            "requirements": ["Buku KIA", "KTP-el atau NIK ibu", "Kartu JKN atau NIK bagi peserta JKN"],
-            "procedure": [
-                "Ibu hamil mendaftar di loket prioritas P2",
-                "Pemeriksaan tanda vital, berat badan dan lingkar lengan",
-                "Pemeriksaan kehamilan oleh bidan atau dokter",
-                "Konseling dan pemberian tablet tambah darah",
-                "Pencatatan di Buku KIA dan jadwal kunjungan berikutnya",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/014/PKM-BU1/XII/2024",
+                "counter_time_minutes": 5,
+                "completion_time_value": 60,
+                "completion_time_unit": MINUTES,
+                "fee_is_free": True,
+                "fee_legal_basis": "Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak.",
+                "product": "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, rujukan bila perlu",
+                "legal_basis": (
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
+                    "Nomor 21 Tahun 2021 tentang Penyelenggaraan Pelayanan Kesehatan Masa Sebelum Hamil, "
+                    "Masa Hamil, Persalinan, dan Masa Sesudah Melahirkan; " + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Bidan ber-STR dan SIPB; dokter untuk pemeriksaan trimester pertama dan ketiga.",
+                "staff_count": "3 bidan, 1 dokter",
+                "requirements": [
+                    "Buku KIA",
+                    "KTP-el atau NIK ibu",
+                    "Kartu JKN atau NIK bagi peserta JKN",
+                ],
+                "procedure": [
+                    "Ibu hamil mendaftar di loket prioritas P2",
+                    "Pemeriksaan tanda vital, berat badan dan lingkar lengan",
+                    "Pemeriksaan kehamilan oleh bidan atau dokter",
+                    "Konseling dan pemberian tablet tambah darah",
+                    "Pencatatan di Buku KIA dan jadwal kunjungan berikutnya",
+                ],
+            }
+        ],
     },
     # ------------------------------------------------------------------- BPJS
     {
@@ -839,39 +881,41 @@ SERVICES = [
         "slug": "pendaftaran-peserta-jkn",
         "name": "Pendaftaran Peserta JKN",
         "summary": "Pendaftaran peserta Jaminan Kesehatan Nasional segmen Pekerja Bukan Penerima Upah (mandiri).",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala BPJS Kesehatan Kantor Cabang Bontang Nomor 015/KC-BTG/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 30,
-            "completion_time_unit": MINUTES,
-            "fee_is_free": True,
-            "fee_legal_basis": (
-                "Pendaftaran tidak dipungut biaya. Iuran bulanan dibayar terpisah sesuai Peraturan "
-                "Presiden tentang Jaminan Kesehatan."
-            ),
-            "product": "Nomor peserta, kartu JKN digital di Mobile JKN dan nomor virtual account pembayaran iuran",
-            "legal_basis": (
-                "Undang-Undang Nomor 40 Tahun 2004 tentang Sistem Jaminan Sosial Nasional; "
-                "Undang-Undang Nomor 24 Tahun 2011 tentang BPJS; Peraturan Presiden Nomor 82 Tahun "
-                "2018 tentang Jaminan Kesehatan beserta perubahannya; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas pelayanan peserta terlatih aplikasi kepesertaan.",
-            "staff_count": "1 petugas gerai MPP",
-            "requirements": [
-                "KTP-el atau NIK seluruh anggota keluarga yang didaftarkan",
-                "Kartu Keluarga",
-                "Nomor telepon seluler dan alamat email yang aktif",
-                "Nomor rekening untuk autodebet iuran (bila memilih autodebet)",
-            ],
-            "procedure": [
-                "Peserta mengambil antrean untuk loket C1",
-                "Petugas memeriksa NIK dan data keluarga",
-                "Peserta memilih kelas perawatan dan fasilitas kesehatan tingkat pertama",
-                "Peserta menerima nomor virtual account dan membayar iuran pertama",
-                "Kartu JKN aktif setelah masa tunggu 14 hari sejak pendaftaran",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala BPJS Kesehatan Kantor Cabang Bontang Nomor 015/KC-BTG/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 30,
+                "completion_time_unit": MINUTES,
+                "fee_is_free": True,
+                "fee_legal_basis": (
+                    "Pendaftaran tidak dipungut biaya. Iuran bulanan dibayar terpisah sesuai Peraturan "
+                    "Presiden tentang Jaminan Kesehatan."
+                ),
+                "product": "Nomor peserta, kartu JKN digital di Mobile JKN dan nomor virtual account pembayaran iuran",
+                "legal_basis": (
+                    "Undang-Undang Nomor 40 Tahun 2004 tentang Sistem Jaminan Sosial Nasional; "
+                    "Undang-Undang Nomor 24 Tahun 2011 tentang BPJS; Peraturan Presiden Nomor 82 Tahun "
+                    "2018 tentang Jaminan Kesehatan beserta perubahannya; " + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas pelayanan peserta terlatih aplikasi kepesertaan.",
+                "staff_count": "1 petugas gerai MPP",
+                "requirements": [
+                    "KTP-el atau NIK seluruh anggota keluarga yang didaftarkan",
+                    "Kartu Keluarga",
+                    "Nomor telepon seluler dan alamat email yang aktif",
+                    "Nomor rekening untuk autodebet iuran (bila memilih autodebet)",
+                ],
+                "procedure": [
+                    "Peserta mengambil antrean untuk loket C1",
+                    "Petugas memeriksa NIK dan data keluarga",
+                    "Peserta memilih kelas perawatan dan fasilitas kesehatan tingkat pertama",
+                    "Peserta menerima nomor virtual account dan membayar iuran pertama",
+                    "Kartu JKN aktif setelah masa tunggu 14 hari sejak pendaftaran",
+                ],
+            }
+        ],
     },
     # ----------------------------------------------------------------- Kantah
     {
@@ -880,41 +924,43 @@ SERVICES = [
         "slug": "pengecekan-sertipikat",
         "name": "Pengecekan Sertipikat",
         "summary": "Pemeriksaan kesesuaian sertipikat hak atas tanah dengan buku tanah.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 21/SK-64.74/XII/2024",
-            "counter_time_minutes": 10,
-            "completion_time_value": 1,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": False,
-            "fee_amount": 50_000,
-            "fee_legal_basis": (
-                "Peraturan Pemerintah Nomor 128 Tahun 2015 tentang Jenis dan Tarif atas Jenis "
-                "Penerimaan Negara Bukan Pajak yang Berlaku pada Kementerian ATR/BPN: Rp50.000 per "
-                "sertipikat, dibayar melalui bank persepsi."
-            ),
-            "product": "Catatan hasil pengecekan pada sertipikat atau surat keterangan pendaftaran tanah",
-            "legal_basis": (
-                "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
-                "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
-                "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010 tentang "
-                "Standar Pelayanan dan Pengaturan Pertanahan; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas loket dan petugas buku tanah memahami pendaftaran tanah.",
-            "staff_count": "2 petugas loket, 1 petugas buku tanah",
-            "requirements": [
-                "Formulir permohonan yang telah diisi dan ditandatangani",
-                "KTP-el pemohon atau kuasanya",
-                "Surat kuasa (bila dikuasakan)",
-                "Sertipikat asli",
-            ],
-            "procedure": [
-                "Pemohon atau PPAT menyerahkan berkas di loket",
-                "Pembayaran PNBP melalui bank persepsi",
-                "Petugas mencocokkan sertipikat dengan buku tanah",
-                "Hasil pengecekan dicatat dan sertipikat dikembalikan",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 21/SK-64.74/XII/2024",
+                "counter_time_minutes": 10,
+                "completion_time_value": 1,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": False,
+                "fee_amount": 50_000,
+                "fee_legal_basis": (
+                    "Peraturan Pemerintah Nomor 128 Tahun 2015 tentang Jenis dan Tarif atas Jenis "
+                    "Penerimaan Negara Bukan Pajak yang Berlaku pada Kementerian ATR/BPN: Rp50.000 per "
+                    "sertipikat, dibayar melalui bank persepsi."
+                ),
+                "product": "Catatan hasil pengecekan pada sertipikat atau surat keterangan pendaftaran tanah",
+                "legal_basis": (
+                    "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
+                    "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
+                    "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010 tentang "
+                    "Standar Pelayanan dan Pengaturan Pertanahan; " + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas loket dan petugas buku tanah memahami pendaftaran tanah.",
+                "staff_count": "2 petugas loket, 1 petugas buku tanah",
+                "requirements": [
+                    "Formulir permohonan yang telah diisi dan ditandatangani",
+                    "KTP-el pemohon atau kuasanya",
+                    "Surat kuasa (bila dikuasakan)",
+                    "Sertipikat asli",
+                ],
+                "procedure": [
+                    "Pemohon atau PPAT menyerahkan berkas di loket",
+                    "Pembayaran PNBP melalui bank persepsi",
+                    "Petugas mencocokkan sertipikat dengan buku tanah",
+                    "Hasil pengecekan dicatat dan sertipikat dikembalikan",
+                ],
+            }
+        ],
     },
     {
         "unit": "kantah-bontang",
@@ -922,43 +968,46 @@ SERVICES = [
         "slug": "peralihan-hak-jual-beli",
         "name": "Peralihan Hak atas Tanah karena Jual Beli",
         "summary": "Pencatatan peralihan hak (balik nama) sertipikat berdasarkan akta jual beli PPAT.",
-        "versions": [{
-            **V1_2025,
-            "decree_number": "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 22/SK-64.74/XII/2024",
-            "counter_time_minutes": 15,
-            "completion_time_value": 5,
-            "completion_time_unit": WORKING_DAYS,
-            "fee_is_free": False,
-            "fee_amount": 50_000,
-            "fee_legal_basis": (
-                "Peraturan Pemerintah Nomor 128 Tahun 2015: tarif pendaftaran peralihan hak = (nilai "
-                "tanah ÷ 1.000) + Rp50.000; nominal tercantum adalah bagian tetapnya. Dibayar melalui "
-                "bank persepsi sesuai Surat Perintah Setor."
-            ),
-            "product": "Sertipikat hak atas tanah atas nama penerima hak",
-            "legal_basis": (
-                "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
-                "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
-                "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010; " + LAW_PUBLIC_SERVICE
-            ),
-            "staff_competence": "Petugas loket dan pejabat pendaftaran hak memahami peralihan hak dan PPAT.",
-            "staff_count": "2 petugas loket, 2 petugas pendaftaran hak",
-            "requirements": [
-                "Formulir permohonan yang ditandatangani penerima hak atau kuasanya",
-                "KTP-el dan Kartu Keluarga para pihak",
-                "Sertipikat asli",
-                "Akta jual beli dari PPAT",
-                "Bukti pembayaran BPHTB dan PPh final",
-                "SPPT PBB tahun berjalan",
-            ],
-            "procedure": [
-                "PPAT menyerahkan berkas peralihan hak",
-                "Pemohon membayar PNBP melalui bank persepsi",
-                "Pemeriksaan berkas dan pencatatan peralihan hak di buku tanah",
-                "Penandatanganan oleh pejabat berwenang",
-                "Sertipikat diserahkan kepada pemohon atau PPAT",
-            ],
-        }],
+        "versions": [
+            {
+                **V1_2025,
+                "decree_number": "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 22/SK-64.74/XII/2024",
+                "counter_time_minutes": 15,
+                "completion_time_value": 5,
+                "completion_time_unit": WORKING_DAYS,
+                "fee_is_free": False,
+                "fee_amount": 50_000,
+                "fee_legal_basis": (
+                    "Peraturan Pemerintah Nomor 128 Tahun 2015: tarif pendaftaran peralihan hak = (nilai "
+                    "tanah ÷ 1.000) + Rp50.000; nominal tercantum adalah bagian tetapnya. Dibayar melalui "
+                    "bank persepsi sesuai Surat Perintah Setor."
+                ),
+                "product": "Sertipikat hak atas tanah atas nama penerima hak",
+                "legal_basis": (
+                    "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
+                    "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
+                    "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010; "
+                    + LAW_PUBLIC_SERVICE
+                ),
+                "staff_competence": "Petugas loket dan pejabat pendaftaran hak memahami peralihan hak dan PPAT.",
+                "staff_count": "2 petugas loket, 2 petugas pendaftaran hak",
+                "requirements": [
+                    "Formulir permohonan yang ditandatangani penerima hak atau kuasanya",
+                    "KTP-el dan Kartu Keluarga para pihak",
+                    "Sertipikat asli",
+                    "Akta jual beli dari PPAT",
+                    "Bukti pembayaran BPHTB dan PPh final",
+                    "SPPT PBB tahun berjalan",
+                ],
+                "procedure": [
+                    "PPAT menyerahkan berkas peralihan hak",
+                    "Pemohon membayar PNBP melalui bank persepsi",
+                    "Pemeriksaan berkas dan pencatatan peralihan hak di buku tanah",
+                    "Penandatanganan oleh pejabat berwenang",
+                    "Sertipikat diserahkan kepada pemohon atau PPAT",
+                ],
+            }
+        ],
     },
 ]
 
@@ -979,9 +1028,21 @@ MAKLUMAT = {
         "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Bontang",
         d(2025, 1, 2),
     ),
-    "puskesmas-bontang-utara-1": ("dr. Andi Rahmawati", "Kepala UPT Puskesmas Bontang Utara I", d(2025, 1, 2)),
-    "bpjs-kesehatan-bontang": ("Bambang Wicaksono", "Kepala BPJS Kesehatan Kantor Cabang Bontang", d(2025, 1, 6)),
-    "kantah-bontang": ("Made Suryawan, S.H., M.Kn.", "Kepala Kantor Pertanahan Kota Bontang", d(2025, 1, 6)),
+    "puskesmas-bontang-utara-1": (
+        "dr. Andi Rahmawati",
+        "Kepala UPT Puskesmas Bontang Utara I",
+        d(2025, 1, 2),
+    ),
+    "bpjs-kesehatan-bontang": (
+        "Bambang Wicaksono",
+        "Kepala BPJS Kesehatan Kantor Cabang Bontang",
+        d(2025, 1, 6),
+    ),
+    "kantah-bontang": (
+        "Made Suryawan, S.H., M.Kn.",
+        "Kepala Kantor Pertanahan Kota Bontang",
+        d(2025, 1, 6),
+    ),
 }
 
 PUBLISHER = {
@@ -993,9 +1054,20 @@ PUBLISHER = {
 }
 
 VERSION_FIELDS = (
-    "counter_time_minutes", "completion_time_value", "completion_time_unit", "fee_is_free",
-    "fee_amount", "fee_legal_basis", "product", "legal_basis", "staff_competence", "staff_count",
-    "change_summary", "decree_number", "decree_date", "next_review_date",
+    "counter_time_minutes",
+    "completion_time_value",
+    "completion_time_unit",
+    "fee_is_free",
+    "fee_amount",
+    "fee_legal_basis",
+    "product",
+    "legal_basis",
+    "staff_competence",
+    "staff_count",
+    "change_summary",
+    "decree_number",
+    "decree_date",
+    "next_review_date",
 )
 
 
@@ -1005,34 +1077,64 @@ VERSION_FIELDS = (
 def _set_lines(model, version: StandardVersion, texts: list[str]) -> int:
     created = 0
     for position, text in enumerate(texts, start=1):
-        _row, new = upsert(model, lookup={"version": version, "position": position}, values={"text": text})
+        _row, new = upsert(
+            model, lookup={"version": version, "position": position}, values={"text": text}
+        )
         created += new
     model.objects.filter(version=version, position__gt=len(texts)).delete()
     return created
 
 
-def _seed_version(service: Service, unit: Unit, spec: dict, publisher) -> tuple[StandardVersion, int]:
+def _seed_version(
+    service: Service, unit: Unit, spec: dict, publisher
+) -> tuple[StandardVersion, int]:
+    """Create or complete one version.
+
+    A published version is frozen by database triggers (and its requirement and procedure
+    rows with it), so it is built as a draft and then published with its historical dates;
+    afterwards only its next review date is kept in line with the seed.
+    """
     values = {name: spec.get(name) for name in VERSION_FIELDS}
-    for text_field in ("fee_legal_basis", "product", "legal_basis", "staff_competence", "staff_count",
-                       "change_summary", "decree_number", "completion_time_unit"):
+    for text_field in (
+        "fee_legal_basis",
+        "product",
+        "legal_basis",
+        "staff_competence",
+        "staff_count",
+        "change_summary",
+        "decree_number",
+        "completion_time_unit",
+    ):
         values[text_field] = values[text_field] or ""
     values.update(UNIT_COMMON[unit.slug])
-    if spec.get("draft"):
-        values.update(status=StandardVersion.Status.DRAFT, effective_date=None, published_at=None,
-                      published_by=None, created_at=spec["created_at"])
+    is_draft = bool(spec.get("draft"))
+    if is_draft:
+        values["created_at"] = spec["created_at"]
     else:
-        published_on = spec["published_on"]
-        values.update(
-            status=StandardVersion.Status.PUBLISHED,
-            effective_date=spec["effective_date"],
-            published_at=at(published_on, 10),
-            published_by=publisher,
-            created_at=at(spec["decree_date"] - datetime.timedelta(days=14)),
-        )
-    version, new = upsert(StandardVersion, lookup={"service": service, "number": spec["number"]}, values=values)
+        values["created_at"] = at(spec["decree_date"] - datetime.timedelta(days=14))
+
+    lookup = {"service": service, "number": spec["number"]}
+    existing = StandardVersion.objects.filter(**lookup).first()
+    if existing is not None and existing.is_published:
+        if existing.next_review_date != values["next_review_date"]:
+            existing.next_review_date = values["next_review_date"]
+            existing.save(update_fields=["next_review_date"])
+        return existing, 0
+
+    version, new = upsert(
+        StandardVersion, lookup=lookup, values={**values, "status": StandardVersion.Status.DRAFT}
+    )
     created = int(new)
     created += _set_lines(RequirementItem, version, spec["requirements"])
     created += _set_lines(ProcedureStep, version, spec["procedure"])
+    if not is_draft:
+        StandardVersion.objects.filter(pk=version.pk, status=StandardVersion.Status.DRAFT).update(
+            status=StandardVersion.Status.PUBLISHED,
+            effective_date=spec["effective_date"],
+            published_at=at(spec["published_on"], 10),
+            published_by=publisher,
+        )
+        version.refresh_from_db()
     return version, created
 
 
@@ -1043,8 +1145,11 @@ def seed(*, stdout) -> None:
     categories: dict[tuple[str, str], ServiceCategory] = {}
     for unit_slug, names in CATEGORIES.items():
         for position, name in enumerate(names, start=1):
-            category, new = upsert(ServiceCategory, lookup={"unit": units[unit_slug], "name": name},
-                                   values={"position": position})
+            category, new = upsert(
+                ServiceCategory,
+                lookup={"unit": units[unit_slug], "name": name},
+                values={"position": position},
+            )
             categories[unit_slug, name] = category
             created += new
 
@@ -1064,7 +1169,9 @@ def seed(*, stdout) -> None:
         created += new
         publisher = User.objects.filter(username=PUBLISHER[spec["unit"]]).first()
         for version_spec in spec["versions"]:
-            version, new = _seed_version(service, unit, {**spec.get("common", {}), **version_spec}, publisher)
+            version, new = _seed_version(
+                service, unit, {**spec.get("common", {}), **version_spec}, publisher
+            )
             versions[spec["slug"], version.number] = version
             created += new
 
@@ -1092,16 +1199,23 @@ def seed(*, stdout) -> None:
         (ConsultationParticipants.Group.CIVIL_SOCIETY, 5),
         (ConsultationParticipants.Group.VULNERABLE, 4),
     ):
-        _p, new = upsert(ConsultationParticipants, lookup={"consultation": consultation, "group": group},
-                         values={"count": count})
+        _p, new = upsert(
+            ConsultationParticipants,
+            lookup={"consultation": consultation, "group": group},
+            values={"count": count},
+        )
         created += new
 
     for unit_slug, (name, title, signed_on) in MAKLUMAT.items():
         _m, new = upsert(
             Maklumat,
             lookup={"unit": units[unit_slug], "signed_on": signed_on},
-            values={"text": MAKLUMAT_TEXT, "signatory_name": name, "signatory_title": title,
-                    "created_at": at(signed_on, 8)},
+            values={
+                "text": MAKLUMAT_TEXT,
+                "signatory_name": name,
+                "signatory_title": title,
+                "created_at": at(signed_on, 8),
+            },
         )
         created += new
 

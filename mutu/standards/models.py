@@ -135,13 +135,14 @@ class StandardVersion(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(fee_is_free=True) & (Q(fee_amount__isnull=True) | Q(fee_amount=0)))
-                | (Q(fee_is_free=False) & Q(fee_amount__gt=0)),
+                | (Q(fee_is_free=False) & Q(fee_amount__isnull=False) & Q(fee_amount__gt=0)),
                 name="standardversion_fee_consistent",
             ),
             models.CheckConstraint(
                 condition=(Q(completion_time_value__isnull=True) & Q(completion_time_unit=""))
                 | (
-                    Q(completion_time_value__gt=0)
+                    Q(completion_time_value__isnull=False)
+                    & Q(completion_time_value__gt=0)
                     & Q(completion_time_unit__in=["minutes", "hours", "working_days"])
                 ),
                 name="standardversion_completion_time_consistent",

@@ -127,3 +127,67 @@ def version_detail(*, version_id: int, user) -> StandardVersion:
         )
         .get(pk=version_id)
     )
+
+
+# --- Public catalogue pages and API ------------------------------------------------
+
+
+def public_catalogue(*, today: datetime.date, query: str = "") -> tuple[list, list[tuple]]:
+    """Active units (each with ``.service_count``) and the matching services grouped by unit.
+
+    Returns ``(units, groups)``; ``groups`` is a list of ``(unit, services)`` in catalogue order.
+    Units are listed only when there is no query: a search shows matching services only.
+    """
+    from mutu.organisations.selectors import public_units
+
+    services = public_services(today=today, query=query)
+    groups: dict[int, tuple] = {}
+    for service in services:
+        groups.setdefault(service.unit_id, (service.unit, []))[1].append(service)
+    units = []
+    if not query:
+        counts = {unit_id: len(items) for unit_id, (_unit, items) in groups.items()}
+        units = list(public_units())
+        for unit in units:
+            unit.service_count = counts.get(unit.id, 0)
+    return units, list(groups.values())
+
+
+def public_unit_detail(*, slug: str):
+    """An active unit with its instansi and its active gerai (``.public_gerai``) at active locations."""
+    from mutu.organisations.models import Gerai, Unit
+
+    gerai = (
+        Gerai.objects.filter(is_active=True, location__is_active=True)
+        .select_related("location")
+        .order_by("location__name", "name")
+    )
+    return (
+        Unit.objects.filter(is_active=True)
+        .select_related("instansi")
+        .prefetch_related(Prefetch("gerai", queryset=gerai, to_attr="public_gerai"))
+        .get(slug=slug)
+    )
+
+
+def public_unit_by_slug(*, slug: str):
+    """An active unit, for pages that need its time zone before reading anything else."""
+    from mutu.organisations.models import Unit
+
+    return Unit.objects.select_related("instansi").get(slug=slug, is_active=True)
+
+
+def public_location_list():
+    """Active locations, Mal Pelayanan Publik first, then by name."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from mutu.organisations.models import Location
+    from mutu.organisations.selectors import public_locations
+
+    mpp_first = Case(When(kind=Location.Kind.MPP, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return public_locations().order_by(mpp_first, "name")
+
+
+def public_location_gerai(*, location) -> list:
+    """The active gerai of active units at a location (from ``location_detail``'s prefetch)."""
+    return [g for g in location.gerai.all() if g.unit.is_active]

@@ -51,7 +51,8 @@ def test_it_lists_every_roles_login_on_every_run():
 def test_a_rerun_does_not_reset_passwords(monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     _seed("--password", "first-pass-123")
-    _seed("--password", "second-pass-456")
+    output = _seed("--password", "second-pass-456")
+    assert "second-pass-456" not in output
     user = get_user_model().objects.get(username="loket.dpmptsp")
     assert user.check_password("first-pass-123")
     assert get_user_model().objects.get(username="superadmin").is_superuser

@@ -11,6 +11,8 @@ is set only when an account is created; a re-run never resets it.
 import importlib
 import inspect
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -48,6 +50,14 @@ class Command(BaseCommand):
     def _print_logins(self, password: str) -> None:
         units = dict(Unit.objects.values_list("slug", "short_name"))
         instansi = dict(Instansi.objects.values_list("slug", "name"))
+        hashes = dict(
+            get_user_model()
+            .objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+            .values_list("username", "password")
+        )
+        # Accounts created in one run share one hash, so this checks about once per run
+        # that created accounts, not once per account (the hasher is slow on purpose).
+        matches: dict[str, bool] = {}
         rows = [("username", "role", "unit", "password")]
         for account in DEMO_ACCOUNTS:
             if account.unit_slug:
@@ -56,11 +66,21 @@ class Command(BaseCommand):
                 scope = instansi.get(account.instansi_slug, account.instansi_slug)
             else:
                 scope = "-"
-            rows.append((account.username, account.role, scope, password))
+            encoded = hashes.get(account.username, "")
+            if encoded not in matches:
+                matches[encoded] = check_password(password, encoded)
+            shown = password if matches[encoded] else "(set earlier, not shown)"
+            rows.append((account.username, account.role, scope, shown))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
-        self.stdout.write("Demo logins (demo only; a password is set when the account is created, never reset):")
+        self.stdout.write(
+            "Demo logins (demo only; a password is set when the account is created, never reset):"
+        )
         for index, row in enumerate(rows):
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            self.stdout.write(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
