@@ -16,8 +16,13 @@ from mutu.standards.selectors import public_location_gerai, public_location_list
 router = Router(tags=["organisations"])
 
 
-@router.get("/units", response=list[UnitOut], url_name="units", operation_id="list_units",
-            summary="List active service units")
+@router.get(
+    "/units",
+    response=list[UnitOut],
+    url_name="units",
+    operation_id="list_units",
+    summary="List active service units",
+)
 @paginate(LimitOffsetPagination)
 def list_units(request, instansi: str | None = None):
     units = public_units()
@@ -26,8 +31,13 @@ def list_units(request, instansi: str | None = None):
     return units
 
 
-@router.get("/units/{slug}", response=UnitDetailOut, url_name="unit", operation_id="get_unit",
-            summary="One service unit with its contact details and where it serves")
+@router.get(
+    "/units/{slug}",
+    response=UnitDetailOut,
+    url_name="unit",
+    operation_id="get_unit",
+    summary="One service unit with its contact details and where it serves",
+)
 def get_unit(request, slug: str):
     try:
         return public_unit_detail(slug=slug)
@@ -35,16 +45,25 @@ def get_unit(request, slug: str):
         raise HttpError(404, _("No active unit has this address.")) from exc
 
 
-@router.get("/locations", response=list[LocationOut], url_name="locations", operation_id="list_locations",
-            summary="List active service locations, Mal Pelayanan Publik first")
+@router.get(
+    "/locations",
+    response=list[LocationOut],
+    url_name="locations",
+    operation_id="list_locations",
+    summary="List active service locations, Mal Pelayanan Publik first",
+)
 @paginate(LimitOffsetPagination)
 def list_locations(request):
     return public_location_list()
 
 
-@router.get("/locations/{slug}", response=LocationDetailOut, url_name="location",
-            operation_id="get_location",
-            summary="One location with its opening hours, upcoming special periods and gerai")
+@router.get(
+    "/locations/{slug}",
+    response=LocationDetailOut,
+    url_name="location",
+    operation_id="get_location",
+    summary="One location with its opening hours, upcoming special periods and gerai",
+)
 def get_location(request, slug: str):
     try:
         location = location_detail(slug=slug)

@@ -260,7 +260,10 @@ UNITS = [
             "Pelayanan Publik (MPP) Bontang. Perizinan berusaha diproses melalui OSS-RBA, "
             "persetujuan bangunan gedung melalui SIMBG."
         ),
-        "address": "Jl. Awang Long, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311",
+        "address": (
+            "Jl. Awang Long, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur "
+            "75311"
+        ),
         "whatsapp": "0811-53-1515",
         "website": "https://dpmptsp.bontangkota.go.id",
     },
@@ -269,16 +272,27 @@ UNITS = [
         "instansi": "kota-bontang",
         "name": "Dinas Kependudukan dan Pencatatan Sipil Kota Bontang",
         "short_name": "Disdukcapil",
-        "description": "Pelayanan pendaftaran penduduk dan pencatatan sipil: KTP-el, KK, KIA, akta, pindah datang.",
-        "address": "Jl. Moh. Roem, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311",
+        "description": (
+            "Pelayanan pendaftaran penduduk dan pencatatan sipil: KTP-el, KK, KIA, akta, pindah "
+            "datang."
+        ),
+        "address": (
+            "Jl. Moh. Roem, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur "
+            "75311"
+        ),
     },
     {
         "slug": "puskesmas-bontang-utara-1",
         "instansi": "kota-bontang",
         "name": "UPT Puskesmas Bontang Utara I",
         "short_name": "Puskesmas Bontang Utara I",
-        "description": "Pusat kesehatan masyarakat: poli umum, KIA/KB, imunisasi, laboratorium sederhana.",
-        "address": "Jl. Bhayangkara, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311",
+        "description": (
+            "Pusat kesehatan masyarakat: poli umum, KIA/KB, imunisasi, laboratorium sederhana."
+        ),
+        "address": (
+            "Jl. Bhayangkara, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan "
+            "Timur 75311"
+        ),
         # Health services keep serving on cuti bersama.
         "cuti_bersama_closed": False,
     },
@@ -287,16 +301,27 @@ UNITS = [
         "instansi": "bpjs-kesehatan",
         "name": "BPJS Kesehatan Kantor Cabang Bontang",
         "short_name": "BPJS Kesehatan Bontang",
-        "description": "Pelayanan administrasi kepesertaan Jaminan Kesehatan Nasional (JKN); gerai di MPP Bontang.",
-        "address": "Jl. Ahmad Yani, Kel. Api-Api, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311",
+        "description": (
+            "Pelayanan administrasi kepesertaan Jaminan Kesehatan Nasional (JKN); gerai di MPP "
+            "Bontang."
+        ),
+        "address": (
+            "Jl. Ahmad Yani, Kel. Api-Api, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311"
+        ),
     },
     {
         "slug": "kantah-bontang",
         "instansi": "atr-bpn",
         "name": "Kantor Pertanahan Kota Bontang",
         "short_name": "Kantah Bontang",
-        "description": "Pelayanan pertanahan: pengecekan sertipikat, peralihan hak, pendaftaran tanah; gerai di MPP Bontang.",
-        "address": "Jl. Bhayangkara, Kel. Belimbing, Kec. Bontang Barat, Kota Bontang, Kalimantan Timur 75313",
+        "description": (
+            "Pelayanan pertanahan: pengecekan sertipikat, peralihan hak, pendaftaran tanah; gerai "
+            "di MPP Bontang."
+        ),
+        "address": (
+            "Jl. Bhayangkara, Kel. Belimbing, Kec. Bontang Barat, Kota Bontang, Kalimantan Timur "
+            "75313"
+        ),
     },
 ]
 

@@ -116,7 +116,11 @@ class Gerai(models.Model):
         verbose_name_plural = _("gerai")
         ordering = ["location__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["location", "name"], name="gerai_unique_name_per_location"),
+            models.UniqueConstraint(
+                fields=["location", "name"],
+                name="gerai_unique_name_per_location",
+                violation_error_message=_("This location already has a gerai with this name."),
+            ),
         ]
 
     def __str__(self):
@@ -138,7 +142,11 @@ class Counter(models.Model):
         verbose_name_plural = _("counters")
         ordering = ["gerai", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["gerai", "code"], name="counter_unique_code_per_gerai"),
+            models.UniqueConstraint(
+                fields=["gerai", "code"],
+                name="counter_unique_code_per_gerai",
+                violation_error_message=_("This gerai already has a counter with this code."),
+            ),
         ]
 
     def __str__(self):
@@ -325,7 +333,11 @@ class Holiday(models.Model):
         verbose_name_plural = _("holidays")
         ordering = ["day"]
         constraints = [
-            models.UniqueConstraint(fields=["instansi", "day", "kind"], name="holiday_unique_day_kind"),
+            models.UniqueConstraint(
+                fields=["instansi", "day", "kind"],
+                name="holiday_unique_day_kind",
+                violation_error_message=_("This date already has a holiday of this kind."),
+            ),
         ]
 
     def __str__(self):
@@ -348,7 +360,13 @@ class CalendarException(models.Model):
         verbose_name = _("calendar exception")
         verbose_name_plural = _("calendar exceptions")
         ordering = ["day"]
-        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="calendarexception_one_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "day"],
+                name="calendarexception_one_per_day",
+                violation_error_message=_("This date already has an exception."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.day} {self.get_kind_display()}"

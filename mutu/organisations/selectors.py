@@ -127,7 +127,8 @@ def gerai_managed_by(*, user) -> QuerySet[Gerai]:
 
 
 def counters_managed_by(*, user) -> QuerySet[Counter]:
-    return Counter.objects.filter(gerai__in=gerai_managed_by(user=user))
+    """Counters belong to the unit that staffs them; an MPP manager runs the building, not them."""
+    return Counter.objects.filter(gerai__unit__in=units_managed_by(user=user))
 
 
 def has_unit_role(*, user, unit: Unit, roles: Iterable[str]) -> bool:

@@ -39,9 +39,9 @@ def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
 MINUTES, HOURS, WORKING_DAYS = TimeUnit.MINUTES, TimeUnit.HOURS, TimeUnit.WORKING_DAYS
 
 LAW_PUBLIC_SERVICE = (
-    "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik; "
-    "Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan UU Pelayanan Publik; "
-    "Peraturan Menteri PANRB Nomor 15 Tahun 2014 tentang Pedoman Standar Pelayanan"
+    "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik; Peraturan Pemerintah Nomor 96 "
+    "Tahun 2012 tentang Pelaksanaan UU Pelayanan Publik; Peraturan Menteri PANRB Nomor 15 Tahun "
+    "2014 tentang Pedoman Standar Pelayanan"
 )
 
 # --- Components shared by all services of a unit --------------------------------------------
@@ -56,10 +56,10 @@ UNIT_COMMON = {
             "4. SP4N-LAPOR! di https://www.lapor.go.id;\n"
             "5. datang langsung ke meja pengaduan Gerai DPMPTSP di MPP Bontang atau dengan surat.\n"
             "Sertakan identitas yang jelas serta bukti pendukung (dokumen atau foto). Pengaduan "
-            "anonim tetap diterima, tetapi sulit ditindaklanjuti. Keluhan yang hanya ditulis di media "
-            "sosial lain (misalnya grup Facebook) baru tercatat resmi setelah dicatat petugas. "
-            "Pengaduan ditangani Bidang Pengaduan, Pengawasan dan Informasi Layanan dan dijawab "
-            "paling lambat 5 hari kerja."
+            "anonim tetap diterima, tetapi sulit ditindaklanjuti. Keluhan yang hanya ditulis di "
+            "media sosial lain (misalnya grup Facebook) baru tercatat resmi setelah dicatat "
+            "petugas. Pengaduan ditangani Bidang Pengaduan, Pengawasan dan Informasi Layanan dan "
+            "dijawab paling lambat 5 hari kerja."
         ),
         "facilities": (
             "Gerai DPMPTSP di Mal Pelayanan Publik Bontang: ruang tunggu ber-AC, kios antrean dan "
@@ -78,11 +78,11 @@ UNIT_COMMON = {
             "DPMPTSP Kota Bontang. Skema Kompensasi Pelayanan:\n"
             "1. pemohon yang menunggu lebih dari 10 menit tanpa informasi jelas dari petugas "
             "menerima permintaan maaf dan minuman;\n"
-            "2. layanan yang tidak selesai dalam jangka waktu standar memberi pemohon souvenir atau "
-            "prioritas layanan pada kunjungan berikutnya.\n"
-            "Ketentuan kompensasi dipasang di meja layanan; setiap kejadian dicatat dan menjadi bahan "
-            "evaluasi internal. Kompensasi ini janji layanan DPMPTSP, bukan ganti rugi menurut "
-            "UU 25/2009 yang diputuskan melalui penanganan pengaduan atau Ombudsman."
+            "2. layanan yang tidak selesai dalam jangka waktu standar memberi pemohon souvenir "
+            "atau prioritas layanan pada kunjungan berikutnya.\n"
+            "Ketentuan kompensasi dipasang di meja layanan; setiap kejadian dicatat dan menjadi "
+            "bahan evaluasi internal. Kompensasi ini janji layanan DPMPTSP, bukan ganti rugi "
+            "menurut UU 25/2009 yang diputuskan melalui penanganan pengaduan atau Ombudsman."
         ),
         "safety_guarantee": (
             "Data pribadi pemohon dijaga sesuai Undang-Undang Nomor 27 Tahun 2022 tentang "
@@ -91,17 +91,17 @@ UNIT_COMMON = {
             "dilengkapi APAR, jalur evakuasi, CCTV dan petugas keamanan."
         ),
         "staff_evaluation": (
-            "Kinerja pelaksana dievaluasi tiap bulan oleh atasan langsung berdasarkan capaian waktu "
-            "layanan, catatan kompensasi pelayanan, pengaduan dan hasil SKM; hasilnya menjadi dasar "
-            "pembinaan, rotasi dan penghargaan pegawai."
+            "Kinerja pelaksana dievaluasi tiap bulan oleh atasan langsung berdasarkan capaian "
+            "waktu layanan, catatan kompensasi pelayanan, pengaduan dan hasil SKM; hasilnya "
+            "menjadi dasar pembinaan, rotasi dan penghargaan pegawai."
         ),
     },
     "disdukcapil-bontang": {
         "complaint_handling": (
             "Pengaduan, saran dan masukan disampaikan melalui formulir pengaduan daring pada laman "
             "standar pelayanan ini, SP4N-LAPOR! di https://www.lapor.go.id, kotak saran, atau "
-            "langsung ke meja pengaduan di Kantor Disdukcapil maupun Gerai Disdukcapil MPP Bontang. "
-            "Pengaduan dijawab paling lambat 5 hari kerja."
+            "langsung ke meja pengaduan di Kantor Disdukcapil maupun Gerai Disdukcapil MPP "
+            "Bontang. Pengaduan dijawab paling lambat 5 hari kerja."
         ),
         "facilities": (
             "Ruang tunggu ber-AC, mesin antrean, loket prioritas bagi lansia, penyandang "
@@ -110,17 +110,17 @@ UNIT_COMMON = {
         ),
         "internal_supervision": (
             "Pengawasan melekat oleh Kepala Bidang Pelayanan Pendaftaran Penduduk / Pencatatan "
-            "Sipil dan Kepala Dinas; rekapitulasi harian dokumen terbit dari SIAK; pemeriksaan oleh "
-            "Inspektorat Kota Bontang."
+            "Sipil dan Kepala Dinas; rekapitulasi harian dokumen terbit dari SIAK; pemeriksaan "
+            "oleh Inspektorat Kota Bontang."
         ),
         "service_guarantee": (
             "Dokumen kependudukan diterbitkan tanpa biaya dan sesuai jangka waktu standar ini, "
             "sebagaimana dinyatakan dalam Maklumat Pelayanan Disdukcapil Kota Bontang."
         ),
         "safety_guarantee": (
-            "Data kependudukan dilindungi sesuai UU 24/2013 dan UU 27/2022; akses SIAK hanya dengan "
-            "hak akses petugas; blangko KTP-el disimpan dan dicatat pemakaiannya; gedung dilengkapi "
-            "APAR dan CCTV."
+            "Data kependudukan dilindungi sesuai UU 24/2013 dan UU 27/2022; akses SIAK hanya "
+            "dengan hak akses petugas; blangko KTP-el disimpan dan dicatat pemakaiannya; gedung "
+            "dilengkapi APAR dan CCTV."
         ),
         "staff_evaluation": (
             "Evaluasi bulanan atas jumlah dokumen terbit, ketepatan waktu dan pengaduan; hasil SKM "
@@ -166,10 +166,19 @@ UNIT_COMMON = {
             "Gerai BPJS Kesehatan di MPP Bontang: loket C1, ruang tunggu bersama, komputer untuk "
             "pendaftaran Mobile JKN, fasilitas disabilitas MPP."
         ),
-        "internal_supervision": "Pengawasan oleh Kepala Kantor Cabang Bontang dan Satuan Pengawas Internal.",
-        "service_guarantee": "Pelayanan administrasi kepesertaan tanpa biaya dan sesuai standar ini.",
-        "safety_guarantee": "Data peserta dijaga kerahasiaannya sesuai UU 27/2022 tentang Pelindungan Data Pribadi.",
-        "staff_evaluation": "Evaluasi kinerja petugas tiap bulan berdasarkan waktu layanan dan survei kepuasan peserta.",
+        "internal_supervision": (
+            "Pengawasan oleh Kepala Kantor Cabang Bontang dan Satuan Pengawas Internal."
+        ),
+        "service_guarantee": (
+            "Pelayanan administrasi kepesertaan tanpa biaya dan sesuai standar ini."
+        ),
+        "safety_guarantee": (
+            "Data peserta dijaga kerahasiaannya sesuai UU 27/2022 tentang Pelindungan Data Pribadi."
+        ),
+        "staff_evaluation": (
+            "Evaluasi kinerja petugas tiap bulan berdasarkan waktu layanan dan survei kepuasan "
+            "peserta."
+        ),
     },
     "kantah-bontang": {
         "complaint_handling": (
@@ -181,22 +190,32 @@ UNIT_COMMON = {
             "Gerai Kantor Pertanahan di MPP Bontang (loket D1 dan D2) dan loket di kantor; ruang "
             "tunggu, komputer informasi layanan pertanahan, fasilitas disabilitas MPP."
         ),
-        "internal_supervision": "Pengawasan oleh Kepala Kantor dan Kepala Seksi; pemeriksaan Inspektorat Jenderal ATR/BPN.",
-        "service_guarantee": "Pelayanan sesuai standar ini; tarif hanya sesuai PNBP yang berlaku, dibayar melalui bank persepsi.",
+        "internal_supervision": (
+            "Pengawasan oleh Kepala Kantor dan Kepala Seksi; pemeriksaan Inspektorat Jenderal "
+            "ATR/BPN."
+        ),
+        "service_guarantee": (
+            "Pelayanan sesuai standar ini; tarif hanya sesuai PNBP yang berlaku, dibayar melalui "
+            "bank persepsi."
+        ),
         "safety_guarantee": (
             "Sertipikat dan warkah disimpan di ruang arsip berpengaman; dokumen elektronik "
             "ditandatangani secara elektronik; data pemohon dijaga kerahasiaannya."
         ),
-        "staff_evaluation": "Evaluasi bulanan atas ketepatan waktu penyelesaian berkas dan pengaduan.",
+        "staff_evaluation": (
+            "Evaluasi bulanan atas ketepatan waktu penyelesaian berkas dan pengaduan."
+        ),
     },
 }
 
 LEGAL_DUKCAPIL = (
-    "Undang-Undang Nomor 23 Tahun 2006 tentang Administrasi Kependudukan sebagaimana telah diubah "
-    "dengan Undang-Undang Nomor 24 Tahun 2013; Peraturan Presiden Nomor 96 Tahun 2018 tentang "
-    "Persyaratan dan Tata Cara Pendaftaran Penduduk dan Pencatatan Sipil; Peraturan Menteri Dalam "
-    "Negeri Nomor 19 Tahun 2018 tentang Peningkatan Kualitas Layanan Administrasi Kependudukan; "
-    "Peraturan Menteri Dalam Negeri Nomor 108 Tahun 2019; " + LAW_PUBLIC_SERVICE
+    "Undang-Undang Nomor 23 Tahun 2006 tentang Administrasi Kependudukan "
+    "sebagaimana telah diubah dengan Undang-Undang Nomor 24 Tahun 2013; "
+    "Peraturan Presiden Nomor 96 Tahun 2018 tentang Persyaratan dan Tata Cara "
+    "Pendaftaran Penduduk dan Pencatatan Sipil; Peraturan Menteri Dalam "
+    "Negeri Nomor 19 Tahun 2018 tentang Peningkatan Kualitas Layanan "
+    "Administrasi Kependudukan; Peraturan Menteri Dalam Negeri Nomor 108 "
+    "Tahun 2019; " + LAW_PUBLIC_SERVICE
 )
 FREE_DUKCAPIL = "Tidak dipungut biaya (Pasal 79A Undang-Undang Nomor 24 Tahun 2013)."
 
@@ -225,10 +244,12 @@ V1_2025 = {
 }
 
 PBG_REQUIREMENTS_V2 = [
-    "Bukti kepemilikan hak atas tanah (sertipikat) atau perjanjian pemanfaatan tanah dengan pemilik tanah",
+    "Bukti kepemilikan hak atas tanah (sertipikat) atau perjanjian pemanfaatan tanah dengan "
+    "pemilik tanah",
     "Data umum bangunan gedung: fungsi, luas lantai, jumlah lantai, ketinggian",
-    "Dokumen rencana teknis (arsitektur, struktur, mekanikal-elektrikal-plambing) yang ditandatangani "
-    "perencana bersertifikat; rumah tinggal sederhana dapat memakai desain prototipe",
+    "Dokumen rencana teknis (arsitektur, struktur, mekanikal-elektrikal-plambing) yang "
+    "ditandatangani perencana bersertifikat; rumah tinggal sederhana dapat memakai desain "
+    "prototipe",
     "Kesesuaian Kegiatan Pemanfaatan Ruang (KKPR) atau Keterangan Rencana Kota (KRK)",
     "Persetujuan Lingkungan (SPPL, UKL-UPL atau AMDAL) sesuai tingkat risiko",
     "Bukti pembayaran Pajak Bumi dan Bangunan (PBB) tahun berjalan",
@@ -237,7 +258,8 @@ PBG_PROCEDURE_V1 = [
     "Pemohon mendaftar dan mengisi permohonan di SIMBG (simbg.pu.go.id), atau dibantu petugas di "
     "Gerai DPMPTSP MPP Bontang",
     "Petugas memeriksa kelengkapan dokumen administrasi dan teknis",
-    "Konsultasi perencanaan dan penilaian dokumen teknis oleh Tim Profesi Ahli / Tim Penilai Teknis",
+    "Konsultasi perencanaan dan penilaian dokumen teknis oleh Tim Profesi Ahli / Tim Penilai "
+    "Teknis",
     "Penerbitan Surat Pernyataan Pemenuhan Standar Teknis dan perhitungan retribusi (SKRD)",
     "Pemohon membayar retribusi PBG melalui bank atau kanal pembayaran daerah",
     "PBG ditandatangani secara elektronik dan diterbitkan di SIMBG; pemohon mengunduh dokumen PBG "
@@ -259,19 +281,25 @@ PBG_COMMON = {
         "tertinggi × indeks terintegrasi, dan ditetapkan dalam SKRD. Nominal yang tercantum adalah "
         "perkiraan untuk rumah tinggal sederhana satu lantai ±36 m²."
     ),
-    "product": "Persetujuan Bangunan Gedung (PBG) beserta lampiran dokumen teknis, diterbitkan elektronik melalui SIMBG",
+    "product": (
+        "Persetujuan Bangunan Gedung (PBG) beserta lampiran dokumen teknis, diterbitkan elektronik "
+        "melalui SIMBG"
+    ),
     "legal_basis": (
-        "Undang-Undang Nomor 28 Tahun 2002 tentang Bangunan Gedung sebagaimana telah diubah dengan "
-        "Undang-Undang Nomor 6 Tahun 2023 tentang Penetapan Perppu Nomor 2 Tahun 2022 tentang Cipta "
-        "Kerja menjadi Undang-Undang; Peraturan Pemerintah Nomor 16 Tahun 2021 tentang Peraturan "
-        "Pelaksanaan UU Bangunan Gedung; Peraturan Daerah Kota Bontang tentang Pajak Daerah dan "
-        "Retribusi Daerah; " + LAW_PUBLIC_SERVICE
+        "Undang-Undang Nomor 28 Tahun 2002 tentang Bangunan Gedung "
+        "sebagaimana telah diubah dengan Undang-Undang Nomor 6 Tahun 2023 "
+        "tentang Penetapan Perppu Nomor 2 Tahun 2022 tentang Cipta Kerja "
+        "menjadi Undang-Undang; Peraturan Pemerintah Nomor 16 Tahun 2021 "
+        "tentang Peraturan Pelaksanaan UU Bangunan Gedung; Peraturan Daerah "
+        "Kota Bontang tentang Pajak Daerah dan Retribusi Daerah; " + LAW_PUBLIC_SERVICE
     ),
     "staff_competence": (
-        "Petugas front office memahami SIMBG dan persyaratan PBG; verifikator berlatar teknik sipil "
-        "atau arsitektur; Tim Profesi Ahli bersertifikat keahlian."
+        "Petugas front office memahami SIMBG dan persyaratan PBG; verifikator berlatar teknik "
+        "sipil atau arsitektur; Tim Profesi Ahli bersertifikat keahlian."
     ),
-    "staff_count": "2 petugas front office, 2 verifikator teknis, 1 pejabat penanda tangan (Kepala Dinas)",
+    "staff_count": (
+        "2 petugas front office, 2 verifikator teknis, 1 pejabat penanda tangan (Kepala Dinas)"
+    ),
 }
 
 SERVICES = [
@@ -281,13 +309,17 @@ SERVICES = [
         "category": "Bangunan Gedung",
         "slug": "pbg",
         "name": "Persetujuan Bangunan Gedung (PBG)",
-        "summary": "Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung.",
+        "summary": (
+            "Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung."
+        ),
         "national_system": "SIMBG",
         "versions": [
             {
                 **PBG_COMMON,
                 "number": 1,
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/014/DPMPTSP/II/2024",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/014/DPMPTSP/II/2024"
+                ),
                 "decree_date": d(2024, 2, 20),
                 "published_on": d(2024, 2, 22),
                 "effective_date": d(2024, 3, 1),
@@ -305,11 +337,13 @@ SERVICES = [
                 **PBG_COMMON,
                 "number": 2,
                 "change_summary": (
-                    "Waktu penyelesaian dipersingkat dari 28 menjadi 18 hari kerja; fotokopi KTP-el "
-                    "tidak lagi diminta karena NIK diverifikasi di SIMBG; konsultasi dijadwalkan "
-                    "paling lambat 3 hari kerja."
+                    "Waktu penyelesaian dipersingkat dari 28 menjadi 18 hari kerja; fotokopi "
+                    "KTP-el tidak lagi diminta karena NIK diverifikasi di SIMBG; konsultasi "
+                    "dijadwalkan paling lambat 3 hari kerja."
                 ),
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/041/DPMPTSP/VI/2025",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/041/DPMPTSP/VI/2025"
+                ),
                 "decree_date": d(2025, 6, 16),
                 "published_on": d(2025, 6, 18),
                 "effective_date": d(2025, 7, 1),
@@ -326,8 +360,8 @@ SERVICES = [
                 "draft": True,
                 "created_at": at(d(2026, 11, 2), 10),
                 "change_summary": (
-                    "Rancangan: konsultasi perencanaan daring melalui SIMBG, waktu penyelesaian 18 → "
-                    "15 hari kerja; bahan forum konsultasi publik 2026."
+                    "Rancangan: konsultasi perencanaan daring melalui SIMBG, waktu penyelesaian 18 "
+                    "→ 15 hari kerja; bahan forum konsultasi publik 2026."
                 ),
                 "counter_time_minutes": 20,
                 "completion_time_value": 15,
@@ -335,8 +369,8 @@ SERVICES = [
                 "requirements": PBG_REQUIREMENTS_V2,
                 "procedure": [
                     *PBG_PROCEDURE_V1[:2],
-                    "Konsultasi perencanaan secara daring melalui SIMBG paling lambat 2 hari kerja "
-                    "setelah dokumen lengkap; penilaian dokumen teknis oleh Tim Profesi Ahli",
+                    "Konsultasi perencanaan secara daring melalui SIMBG paling lambat 2 hari "
+                    "kerja setelah dokumen lengkap; penilaian dokumen teknis oleh Tim Profesi Ahli",
                     *PBG_PROCEDURE_V1[3:],
                 ],
             },
@@ -347,25 +381,34 @@ SERVICES = [
         "category": "Perizinan Berusaha",
         "slug": "nib",
         "name": "Nomor Induk Berusaha (NIB)",
-        "summary": "Identitas pelaku usaha yang diterbitkan melalui OSS-RBA, dengan pendampingan di gerai.",
+        "summary": (
+            "Identitas pelaku usaha yang diterbitkan melalui OSS-RBA, dengan pendampingan di gerai."
+        ),
         "national_system": "OSS-RBA",
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/088/DPMPTSP/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/088/DPMPTSP/XII/2024"
+                ),
                 "counter_time_minutes": 20,
                 "completion_time_value": 60,
                 "completion_time_unit": MINUTES,
                 "fee_is_free": True,
                 "fee_legal_basis": "Tidak dipungut biaya.",
-                "product": "Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh pemohon",
+                "product": (
+                    "Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh "
+                    "pemohon"
+                ),
                 "legal_basis": (
-                    "Undang-Undang Nomor 6 Tahun 2023 tentang Cipta Kerja; Peraturan Pemerintah Nomor 28 "
-                    "Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko; Peraturan "
-                    "Presiden Nomor 97 Tahun 2014 tentang Penyelenggaraan PTSP; "
+                    "Undang-Undang Nomor 6 Tahun 2023 tentang Cipta Kerja; Peraturan Pemerintah "
+                    "Nomor 28 Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis "
+                    "Risiko; Peraturan Presiden Nomor 97 Tahun 2014 tentang Penyelenggaraan PTSP; "
                     + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas front office terlatih OSS-RBA dan klasifikasi KBLI 2020.",
+                "staff_competence": (
+                    "Petugas front office terlatih OSS-RBA dan klasifikasi KBLI 2020."
+                ),
                 "staff_count": "3 petugas front office pendamping OSS-RBA",
                 "requirements": [
                     "NIK pada KTP-el pelaku usaha (NIK yang telah dipadankan sebagai NPWP)",
@@ -375,11 +418,12 @@ SERVICES = [
                 ],
                 "procedure": [
                     "Pemohon membuat hak akses di oss.go.id, mandiri atau dibantu petugas gerai",
-                    "Pemohon mengisi data pelaku usaha dan kegiatan usaha (KBLI, lokasi, skala usaha)",
+                    "Pemohon mengisi data pelaku usaha dan kegiatan usaha (KBLI, lokasi, skala "
+                    "usaha)",
                     "Sistem OSS menentukan tingkat risiko kegiatan usaha",
                     "Pemohon menyetujui pernyataan mandiri",
-                    "NIB terbit di OSS dan diunduh pemohon; usaha berisiko menengah atau tinggi dilanjutkan "
-                    "ke Sertifikat Standar atau Izin",
+                    "NIB terbit di OSS dan diunduh pemohon; usaha berisiko menengah atau tinggi "
+                    "dilanjutkan ke Sertifikat Standar atau Izin",
                 ],
             }
         ],
@@ -389,12 +433,16 @@ SERVICES = [
         "category": "Perizinan Kesehatan",
         "slug": "sip-dokter",
         "name": "Surat Izin Praktik Dokter (SIP Dokter)",
-        "summary": "Izin praktik dokter dan dokter gigi di fasilitas pelayanan kesehatan di Kota Bontang.",
+        "summary": (
+            "Izin praktik dokter dan dokter gigi di fasilitas pelayanan kesehatan di Kota Bontang."
+        ),
         "national_system": "SiCantik",
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/089/DPMPTSP/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/089/DPMPTSP/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
@@ -402,13 +450,18 @@ SERVICES = [
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": "Surat Izin Praktik (SIP) Dokter bertanda tangan elektronik",
                 "legal_basis": (
-                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah Nomor 28 "
-                    "Tahun 2024 tentang Peraturan Pelaksanaan UU Kesehatan; Peraturan Wali Kota Bontang "
-                    "tentang pendelegasian kewenangan perizinan kepada Kepala DPMPTSP; "
-                    + LAW_PUBLIC_SERVICE
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah "
+                    "Nomor 28 Tahun 2024 tentang Peraturan Pelaksanaan UU Kesehatan; Peraturan "
+                    "Wali Kota Bontang tentang pendelegasian kewenangan perizinan kepada Kepala "
+                    "DPMPTSP; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas memahami regulasi tenaga medis; verifikasi teknis oleh Dinas Kesehatan.",
-                "staff_count": "1 petugas front office, 1 verifikator, 1 tim teknis Dinas Kesehatan",
+                "staff_competence": (
+                    "Petugas memahami regulasi tenaga medis; verifikasi teknis oleh Dinas "
+                    "Kesehatan."
+                ),
+                "staff_count": (
+                    "1 petugas front office, 1 verifikator, 1 tim teknis Dinas Kesehatan"
+                ),
                 "requirements": [
                     "KTP-el dokter",
                     "Surat Tanda Registrasi (STR) yang berlaku",
@@ -431,13 +484,17 @@ SERVICES = [
         "category": "Perizinan Kesehatan",
         "slug": "sip-bidan",
         "name": "Surat Izin Praktik Bidan (SIPB)",
-        "summary": "Izin praktik bidan di fasilitas pelayanan kesehatan atau tempat praktik mandiri.",
+        "summary": (
+            "Izin praktik bidan di fasilitas pelayanan kesehatan atau tempat praktik mandiri."
+        ),
         "national_system": "SiCantik",
         "versions": [
             {
                 # Overdue for review on purpose: the review date has passed.
                 "number": 1,
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/016/DPMPTSP/II/2024",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/016/DPMPTSP/II/2024"
+                ),
                 "decree_date": d(2024, 2, 20),
                 "published_on": d(2024, 2, 22),
                 "effective_date": d(2024, 3, 1),
@@ -449,16 +506,20 @@ SERVICES = [
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": "Surat Izin Praktik Bidan (SIPB) bertanda tangan elektronik",
                 "legal_basis": (
-                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                    "Nomor 28 Tahun 2017 tentang Izin dan Penyelenggaraan Praktik Bidan; "
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri "
+                    "Kesehatan Nomor 28 Tahun 2017 tentang Izin dan Penyelenggaraan Praktik Bidan; "
                     + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas memahami regulasi tenaga kesehatan; verifikasi teknis oleh Dinas Kesehatan.",
+                "staff_competence": (
+                    "Petugas memahami regulasi tenaga kesehatan; verifikasi teknis oleh Dinas "
+                    "Kesehatan."
+                ),
                 "staff_count": "1 petugas front office, 1 verifikator",
                 "requirements": [
                     "KTP-el bidan",
                     "Surat Tanda Registrasi Bidan (STRB) yang berlaku",
-                    "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan atau denah tempat praktik mandiri",
+                    "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan atau denah "
+                    "tempat praktik mandiri",
                     "Pas foto berwarna terbaru ukuran 4×6",
                 ],
                 "procedure": [
@@ -475,12 +536,16 @@ SERVICES = [
         "category": "Perizinan Kesehatan",
         "slug": "apotek",
         "name": "Perizinan Berusaha Apotek (Sertifikat Standar)",
-        "summary": "Sertifikat Standar apotek melalui OSS-RBA dengan verifikasi teknis Dinas Kesehatan.",
+        "summary": (
+            "Sertifikat Standar apotek melalui OSS-RBA dengan verifikasi teknis Dinas Kesehatan."
+        ),
         "national_system": "OSS-RBA",
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/090/DPMPTSP/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/090/DPMPTSP/XII/2024"
+                ),
                 "counter_time_minutes": 20,
                 "completion_time_value": 12,
                 "completion_time_unit": WORKING_DAYS,
@@ -488,13 +553,16 @@ SERVICES = [
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": "Sertifikat Standar Apotek yang telah diverifikasi, terbit di OSS",
                 "legal_basis": (
-                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Pemerintah Nomor 28 "
-                    "Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko; Peraturan "
-                    "Menteri Kesehatan Nomor 14 Tahun 2021 tentang Standar Kegiatan Usaha dan Produk pada "
-                    "Penyelenggaraan Perizinan Berusaha Berbasis Risiko Sektor Kesehatan; "
-                    + LAW_PUBLIC_SERVICE
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; "
+                    "Peraturan Pemerintah Nomor 28 Tahun 2025 tentang "
+                    "Penyelenggaraan Perizinan Berusaha Berbasis Risiko; "
+                    "Peraturan Menteri Kesehatan Nomor 14 Tahun 2021 tentang "
+                    "Standar Kegiatan Usaha dan Produk pada Penyelenggaraan "
+                    "Perizinan Berusaha Berbasis Risiko Sektor Kesehatan; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas terlatih OSS-RBA; verifikator apoteker dari Dinas Kesehatan.",
+                "staff_competence": (
+                    "Petugas terlatih OSS-RBA; verifikator apoteker dari Dinas Kesehatan."
+                ),
                 "staff_count": "1 petugas front office, 1 tim verifikasi lapangan",
                 "requirements": [
                     "NIB dengan KBLI 47722 (perdagangan eceran barang farmasi di apotek)",
@@ -523,23 +591,29 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/091/DPMPTSP/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/091/DPMPTSP/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
                 "fee_is_free": True,
                 "fee_legal_basis": (
-                    "Izin tidak dipungut biaya. Pajak reklame ditetapkan dan dipungut terpisah oleh Badan "
-                    "Pendapatan Daerah sesuai Undang-Undang Nomor 1 Tahun 2022 dan Perda Kota Bontang "
-                    "tentang Pajak Daerah dan Retribusi Daerah."
+                    "Izin tidak dipungut biaya. Pajak reklame ditetapkan dan dipungut terpisah "
+                    "oleh Badan Pendapatan Daerah sesuai Undang-Undang Nomor 1 Tahun 2022 dan "
+                    "Perda Kota Bontang tentang Pajak Daerah dan Retribusi Daerah."
                 ),
                 "product": "Izin Penyelenggaraan Reklame bertanda tangan elektronik",
                 "legal_basis": (
-                    "Undang-Undang Nomor 1 Tahun 2022 tentang Hubungan Keuangan antara Pemerintah Pusat "
-                    "dan Pemerintahan Daerah; Peraturan Daerah Kota Bontang tentang Pajak Daerah dan "
-                    "Retribusi Daerah; " + LAW_PUBLIC_SERVICE
+                    "Undang-Undang Nomor 1 Tahun 2022 tentang Hubungan "
+                    "Keuangan antara Pemerintah Pusat dan Pemerintahan "
+                    "Daerah; Peraturan Daerah Kota Bontang tentang Pajak "
+                    "Daerah dan Retribusi Daerah; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas memahami ketentuan titik reklame; tim teknis lintas OPD (DPUPR, Bapenda).",
+                "staff_competence": (
+                    "Petugas memahami ketentuan titik reklame; tim teknis lintas OPD (DPUPR, "
+                    "Bapenda)."
+                ),
                 "staff_count": "1 petugas front office, 1 verifikator, tim teknis survei lokasi",
                 "requirements": [
                     "KTP-el pemohon; NIB atau akta pendirian bagi badan usaha",
@@ -564,11 +638,16 @@ SERVICES = [
         "category": "Pendaftaran Penduduk",
         "slug": "ktp-el",
         "name": "Kartu Tanda Penduduk Elektronik (KTP-el)",
-        "summary": "Perekaman dan pencetakan KTP-el baru, penggantian karena rusak, hilang atau perubahan data.",
+        "summary": (
+            "Perekaman dan pencetakan KTP-el baru, penggantian karena rusak, hilang atau perubahan "
+            "data."
+        ),
         "versions": [
             {
                 "number": 1,
-                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/007/DKPS/I/2024",
+                "decree_number": (
+                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/007/DKPS/I/2024"
+                ),
                 "decree_date": d(2024, 1, 8),
                 "published_on": d(2024, 1, 10),
                 "effective_date": d(2024, 1, 15),
@@ -580,8 +659,8 @@ SERVICES = [
                     "Telah berusia 17 tahun, sudah kawin atau pernah kawin",
                     "Fotokopi Kartu Keluarga",
                     "Surat pengantar dari RT dan kelurahan",
-                    "KTP-el lama (untuk penggantian rusak atau perubahan data) atau surat keterangan "
-                    "kehilangan dari kepolisian",
+                    "KTP-el lama (untuk penggantian rusak atau perubahan data) atau surat "
+                    "keterangan kehilangan dari kepolisian",
                 ],
             },
             {
@@ -590,7 +669,9 @@ SERVICES = [
                     "Surat pengantar RT dan kelurahan tidak lagi diminta; fotokopi KK diganti "
                     "pemeriksaan NIK di SIAK; waktu di loket 20 → 15 menit; selesai dalam 1 jam."
                 ),
-                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/019/DKPS/II/2025",
+                "decree_number": (
+                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/019/DKPS/II/2025"
+                ),
                 "decree_date": d(2025, 2, 17),
                 "published_on": d(2025, 2, 19),
                 "effective_date": d(2025, 3, 3),
@@ -601,8 +682,8 @@ SERVICES = [
                 "requirements": [
                     "Telah berusia 17 tahun, sudah kawin atau pernah kawin",
                     "Menyebutkan NIK atau membawa Kartu Keluarga (tanpa fotokopi)",
-                    "KTP-el lama (untuk penggantian rusak atau perubahan data) atau surat keterangan "
-                    "kehilangan dari kepolisian",
+                    "KTP-el lama (untuk penggantian rusak atau perubahan data) atau surat "
+                    "keterangan kehilangan dari kepolisian",
                 ],
             },
         ],
@@ -611,12 +692,15 @@ SERVICES = [
             "fee_legal_basis": FREE_DUKCAPIL,
             "product": "KTP-el",
             "legal_basis": LEGAL_DUKCAPIL,
-            "staff_competence": "Operator SIAK bersertifikat; petugas perekaman biometrik terlatih.",
+            "staff_competence": (
+                "Operator SIAK bersertifikat; petugas perekaman biometrik terlatih."
+            ),
             "staff_count": "3 petugas loket, 2 operator perekaman, 1 operator pencetakan",
             "procedure": [
                 "Pemohon mengambil nomor antrean",
                 "Petugas memeriksa data NIK di SIAK",
-                "Perekaman biometrik (foto, sidik jari, iris, tanda tangan) bagi yang belum merekam",
+                "Perekaman biometrik (foto, sidik jari, iris, tanda tangan) bagi yang belum "
+                "merekam",
                 "Verifikasi data dan pencetakan KTP-el",
                 "KTP-el diserahkan dan diperiksa kebenarannya oleh pemohon",
             ],
@@ -631,13 +715,18 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/101/DKPS/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/101/DKPS/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": HOURS,
                 "fee_is_free": True,
                 "fee_legal_basis": FREE_DUKCAPIL,
-                "product": "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF bertanda tangan elektronik)",
+                "product": (
+                    "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF "
+                    "bertanda tangan elektronik)"
+                ),
                 "legal_basis": LEGAL_DUKCAPIL,
                 "staff_competence": "Operator SIAK bersertifikat.",
                 "staff_count": "3 petugas loket",
@@ -665,7 +754,9 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/102/DKPS/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/102/DKPS/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
@@ -677,7 +768,8 @@ SERVICES = [
                 "staff_count": "2 petugas loket, 1 pejabat pencatatan sipil",
                 "requirements": [
                     "Surat keterangan kelahiran dari rumah sakit, puskesmas atau bidan",
-                    "Buku nikah atau akta perkawinan orang tua, atau Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)",
+                    "Buku nikah atau akta perkawinan orang tua, atau Surat Pernyataan Tanggung "
+                    "Jawab Mutlak (SPTJM)",
                     "Kartu Keluarga tempat anak didaftarkan",
                     "KTP-el orang tua",
                 ],
@@ -699,7 +791,9 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/103/DKPS/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/103/DKPS/XII/2024"
+                ),
                 "counter_time_minutes": 10,
                 "completion_time_value": 1,
                 "completion_time_unit": HOURS,
@@ -707,8 +801,8 @@ SERVICES = [
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": "Kartu Identitas Anak (KIA)",
                 "legal_basis": (
-                    "Peraturan Menteri Dalam Negeri Nomor 2 Tahun 2016 tentang Kartu Identitas Anak; "
-                    + LEGAL_DUKCAPIL
+                    "Peraturan Menteri Dalam Negeri Nomor 2 Tahun 2016 tentang "
+                    "Kartu Identitas Anak; " + LEGAL_DUKCAPIL
                 ),
                 "staff_competence": "Operator SIAK bersertifikat.",
                 "staff_count": "2 petugas loket",
@@ -735,7 +829,9 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/104/DKPS/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/104/DKPS/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
@@ -769,24 +865,31 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/012/PKM-BU1/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/012/PKM-BU1/XII/2024"
+                ),
                 "counter_time_minutes": 5,
                 "completion_time_value": 90,
                 "completion_time_unit": MINUTES,
                 "fee_is_free": False,
                 "fee_amount": 15_000,
                 "fee_legal_basis": (
-                    "Retribusi pelayanan kesehatan bagi pasien umum menurut Peraturan Daerah Kota Bontang "
-                    "tentang Pajak Daerah dan Retribusi Daerah. Peserta JKN (BPJS Kesehatan) yang aktif "
-                    "tidak dipungut biaya."
+                    "Retribusi pelayanan kesehatan bagi pasien umum menurut Peraturan Daerah Kota "
+                    "Bontang tentang Pajak Daerah dan Retribusi Daerah. Peserta JKN (BPJS "
+                    "Kesehatan) yang aktif tidak dipungut biaya."
                 ),
-                "product": "Pemeriksaan, diagnosis, resep obat, dan bila perlu surat rujukan atau surat keterangan sehat",
+                "product": (
+                    "Pemeriksaan, diagnosis, resep obat, dan bila perlu surat rujukan atau surat "
+                    "keterangan sehat"
+                ),
                 "legal_basis": (
-                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                    "Nomor 19 Tahun 2024 tentang Penyelenggaraan Pusat Kesehatan Masyarakat; "
-                    + LAW_PUBLIC_SERVICE
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; "
+                    "Peraturan Menteri Kesehatan Nomor 19 Tahun 2024 tentang "
+                    "Penyelenggaraan Pusat Kesehatan Masyarakat; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Dokter ber-STR dan SIP; perawat ber-STR; petugas pendaftaran terlatih P-Care.",
+                "staff_competence": (
+                    "Dokter ber-STR dan SIP; perawat ber-STR; petugas pendaftaran terlatih P-Care."
+                ),
                 "staff_count": "2 dokter, 3 perawat, 2 petugas pendaftaran",
                 "requirements": [
                     "KTP-el, KIA atau NIK pasien",
@@ -794,8 +897,8 @@ SERVICES = [
                     "Buku berobat lama (bila ada)",
                 ],
                 "procedure": [
-                    "Pasien mengambil nomor antrean; lansia, ibu hamil, penyandang disabilitas dan anak "
-                    "dilayani di loket prioritas P2",
+                    "Pasien mengambil nomor antrean; lansia, ibu hamil, penyandang disabilitas "
+                    "dan anak dilayani di loket prioritas P2",
                     "Pendaftaran dan pemeriksaan status kepesertaan JKN",
                     "Pemeriksaan tanda vital di ruang skrining",
                     "Pemeriksaan oleh dokter di poli umum",
@@ -813,7 +916,9 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/013/PKM-BU1/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/013/PKM-BU1/XII/2024"
+                ),
                 "counter_time_minutes": 5,
                 "completion_time_value": 30,
                 "completion_time_unit": MINUTES,
@@ -821,8 +926,9 @@ SERVICES = [
                 "fee_legal_basis": "Tidak dipungut biaya (program imunisasi nasional).",
                 "product": "Imunisasi yang dicatat di Buku KIA dan aplikasi ASIK",
                 "legal_basis": (
-                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                    "Nomor 12 Tahun 2017 tentang Penyelenggaraan Imunisasi; " + LAW_PUBLIC_SERVICE
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; "
+                    "Peraturan Menteri Kesehatan Nomor 12 Tahun 2017 tentang "
+                    "Penyelenggaraan Imunisasi; " + LAW_PUBLIC_SERVICE
                 ),
                 "staff_competence": "Bidan atau perawat terlatih imunisasi dan penanganan KIPI.",
                 "staff_count": "2 bidan, 1 perawat",
@@ -845,19 +951,29 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/014/PKM-BU1/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/014/PKM-BU1/XII/2024"
+                ),
                 "counter_time_minutes": 5,
                 "completion_time_value": 60,
                 "completion_time_unit": MINUTES,
                 "fee_is_free": True,
-                "fee_legal_basis": "Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak.",
-                "product": "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, rujukan bila perlu",
+                "fee_legal_basis": (
+                    "Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak."
+                ),
+                "product": (
+                    "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, "
+                    "rujukan bila perlu"
+                ),
                 "legal_basis": (
-                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; Peraturan Menteri Kesehatan "
-                    "Nomor 21 Tahun 2021 tentang Penyelenggaraan Pelayanan Kesehatan Masa Sebelum Hamil, "
+                    "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; "
+                    "Peraturan Menteri Kesehatan Nomor 21 Tahun 2021 tentang "
+                    "Penyelenggaraan Pelayanan Kesehatan Masa Sebelum Hamil, "
                     "Masa Hamil, Persalinan, dan Masa Sesudah Melahirkan; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Bidan ber-STR dan SIPB; dokter untuk pemeriksaan trimester pertama dan ketiga.",
+                "staff_competence": (
+                    "Bidan ber-STR dan SIPB; dokter untuk pemeriksaan trimester pertama dan ketiga."
+                ),
                 "staff_count": "3 bidan, 1 dokter",
                 "requirements": [
                     "Buku KIA",
@@ -880,24 +996,34 @@ SERVICES = [
         "category": "Kepesertaan JKN",
         "slug": "pendaftaran-peserta-jkn",
         "name": "Pendaftaran Peserta JKN",
-        "summary": "Pendaftaran peserta Jaminan Kesehatan Nasional segmen Pekerja Bukan Penerima Upah (mandiri).",
+        "summary": (
+            "Pendaftaran peserta Jaminan Kesehatan Nasional segmen Pekerja Bukan Penerima Upah "
+            "(mandiri)."
+        ),
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala BPJS Kesehatan Kantor Cabang Bontang Nomor 015/KC-BTG/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala BPJS Kesehatan Kantor Cabang Bontang Nomor "
+                    "015/KC-BTG/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 30,
                 "completion_time_unit": MINUTES,
                 "fee_is_free": True,
                 "fee_legal_basis": (
-                    "Pendaftaran tidak dipungut biaya. Iuran bulanan dibayar terpisah sesuai Peraturan "
-                    "Presiden tentang Jaminan Kesehatan."
+                    "Pendaftaran tidak dipungut biaya. Iuran bulanan dibayar terpisah sesuai "
+                    "Peraturan Presiden tentang Jaminan Kesehatan."
                 ),
-                "product": "Nomor peserta, kartu JKN digital di Mobile JKN dan nomor virtual account pembayaran iuran",
+                "product": (
+                    "Nomor peserta, kartu JKN digital di Mobile JKN dan nomor virtual account "
+                    "pembayaran iuran"
+                ),
                 "legal_basis": (
-                    "Undang-Undang Nomor 40 Tahun 2004 tentang Sistem Jaminan Sosial Nasional; "
-                    "Undang-Undang Nomor 24 Tahun 2011 tentang BPJS; Peraturan Presiden Nomor 82 Tahun "
-                    "2018 tentang Jaminan Kesehatan beserta perubahannya; " + LAW_PUBLIC_SERVICE
+                    "Undang-Undang Nomor 40 Tahun 2004 tentang Sistem Jaminan "
+                    "Sosial Nasional; Undang-Undang Nomor 24 Tahun 2011 "
+                    "tentang BPJS; Peraturan Presiden Nomor 82 Tahun 2018 "
+                    "tentang Jaminan Kesehatan beserta perubahannya; " + LAW_PUBLIC_SERVICE
                 ),
                 "staff_competence": "Petugas pelayanan peserta terlatih aplikasi kepesertaan.",
                 "staff_count": "1 petugas gerai MPP",
@@ -927,7 +1053,9 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 21/SK-64.74/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 21/SK-64.74/XII/2024"
+                ),
                 "counter_time_minutes": 10,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
@@ -935,17 +1063,22 @@ SERVICES = [
                 "fee_amount": 50_000,
                 "fee_legal_basis": (
                     "Peraturan Pemerintah Nomor 128 Tahun 2015 tentang Jenis dan Tarif atas Jenis "
-                    "Penerimaan Negara Bukan Pajak yang Berlaku pada Kementerian ATR/BPN: Rp50.000 per "
-                    "sertipikat, dibayar melalui bank persepsi."
+                    "Penerimaan Negara Bukan Pajak yang Berlaku pada Kementerian ATR/BPN: Rp50.000 "
+                    "per sertipikat, dibayar melalui bank persepsi."
                 ),
-                "product": "Catatan hasil pengecekan pada sertipikat atau surat keterangan pendaftaran tanah",
+                "product": (
+                    "Catatan hasil pengecekan pada sertipikat atau surat keterangan pendaftaran "
+                    "tanah"
+                ),
                 "legal_basis": (
                     "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
                     "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
-                    "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010 tentang "
-                    "Standar Pelayanan dan Pengaturan Pertanahan; " + LAW_PUBLIC_SERVICE
+                    "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010 "
+                    "tentang Standar Pelayanan dan Pengaturan Pertanahan; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas loket dan petugas buku tanah memahami pendaftaran tanah.",
+                "staff_competence": (
+                    "Petugas loket dan petugas buku tanah memahami pendaftaran tanah."
+                ),
                 "staff_count": "2 petugas loket, 1 petugas buku tanah",
                 "requirements": [
                     "Formulir permohonan yang telah diisi dan ditandatangani",
@@ -967,20 +1100,24 @@ SERVICES = [
         "category": "Pendaftaran Tanah",
         "slug": "peralihan-hak-jual-beli",
         "name": "Peralihan Hak atas Tanah karena Jual Beli",
-        "summary": "Pencatatan peralihan hak (balik nama) sertipikat berdasarkan akta jual beli PPAT.",
+        "summary": (
+            "Pencatatan peralihan hak (balik nama) sertipikat berdasarkan akta jual beli PPAT."
+        ),
         "versions": [
             {
                 **V1_2025,
-                "decree_number": "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 22/SK-64.74/XII/2024",
+                "decree_number": (
+                    "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 22/SK-64.74/XII/2024"
+                ),
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
                 "fee_is_free": False,
                 "fee_amount": 50_000,
                 "fee_legal_basis": (
-                    "Peraturan Pemerintah Nomor 128 Tahun 2015: tarif pendaftaran peralihan hak = (nilai "
-                    "tanah ÷ 1.000) + Rp50.000; nominal tercantum adalah bagian tetapnya. Dibayar melalui "
-                    "bank persepsi sesuai Surat Perintah Setor."
+                    "Peraturan Pemerintah Nomor 128 Tahun 2015: tarif pendaftaran peralihan hak = "
+                    "(nilai tanah ÷ 1.000) + Rp50.000; nominal tercantum adalah bagian tetapnya. "
+                    "Dibayar melalui bank persepsi sesuai Surat Perintah Setor."
                 ),
                 "product": "Sertipikat hak atas tanah atas nama penerima hak",
                 "legal_basis": (
@@ -989,7 +1126,9 @@ SERVICES = [
                     "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010; "
                     + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": "Petugas loket dan pejabat pendaftaran hak memahami peralihan hak dan PPAT.",
+                "staff_competence": (
+                    "Petugas loket dan pejabat pendaftaran hak memahami peralihan hak dan PPAT."
+                ),
                 "staff_count": "2 petugas loket, 2 petugas pendaftaran hak",
                 "requirements": [
                     "Formulir permohonan yang ditandatangani penerima hak atau kuasanya",
@@ -1182,12 +1321,12 @@ def seed(*, stdout) -> None:
         values={
             "venue": "Ruang Rapat DPMPTSP, Mal Pelayanan Publik Bontang",
             "minutes": (
-                "Forum konsultasi publik rancangan standar pelayanan PBG. Masukan: (1) fotokopi KTP-el "
-                "tidak perlu lagi karena NIK diverifikasi SIMBG; (2) jadwal konsultasi perencanaan "
-                "diminta pasti, paling lambat 3 hari kerja; (3) pendampingan pengisian SIMBG bagi "
-                "pemohon rumah tinggal sederhana dan penyandang disabilitas di Loket Disabilitas; "
-                "(4) waktu penyelesaian disepakati 18 hari kerja. Seluruh masukan dituangkan dalam "
-                "berita acara dan rancangan standar versi 2."
+                "Forum konsultasi publik rancangan standar pelayanan PBG. Masukan: (1) fotokopi "
+                "KTP-el tidak perlu lagi karena NIK diverifikasi SIMBG; (2) jadwal konsultasi "
+                "perencanaan diminta pasti, paling lambat 3 hari kerja; (3) pendampingan pengisian "
+                "SIMBG bagi pemohon rumah tinggal sederhana dan penyandang disabilitas di Loket "
+                "Disabilitas; (4) waktu penyelesaian disepakati 18 hari kerja. Seluruh masukan "
+                "dituangkan dalam berita acara dan rancangan standar versi 2."
             ),
             "recorded_at": at(d(2025, 5, 22), 14),
         },

@@ -73,7 +73,9 @@ def counter_time_text(version: StandardVersion) -> str:
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url``, sized by the print stylesheet."""
-    return segno.make(url, error="m").svg_inline(scale=3, omitsize=True, title=_("QR code of the page address"))
+    return segno.make(url, error="m").svg_inline(
+        scale=3, omitsize=True, title=_("QR code of the page address")
+    )
 
 
 def _describe(version: StandardVersion | None) -> StandardVersion | None:
@@ -141,7 +143,9 @@ def unit(request, slug):
 
 @require_GET
 def locations(request):
-    return render(request, "standards/public/locations.html", {"locations": selectors.public_location_list()})
+    return render(
+        request, "standards/public/locations.html", {"locations": selectors.public_location_list()}
+    )
 
 
 @require_GET
@@ -192,7 +196,9 @@ def _service_context(unit_slug: str, service_slug: str) -> dict:
 
 @require_GET
 def service(request, unit_slug, service_slug):
-    return render(request, "standards/public/service.html", _service_context(unit_slug, service_slug))
+    return render(
+        request, "standards/public/service.html", _service_context(unit_slug, service_slug)
+    )
 
 
 @require_GET
@@ -212,7 +218,7 @@ def service_pdf(request, unit_slug, service_slug):
 
 
 def render_pdf(html: str) -> bytes:
-    """An A4 PDF of ``html`` with the print stylesheet; local files and data: URIs only, no network."""
+    """An A4 PDF of ``html`` with the print stylesheet; local files and data: URIs only."""
     import weasyprint  # imported here: it is slow to load and only the PDF needs it
 
     fetcher = weasyprint.URLFetcher(allowed_protocols=("file", "data"))

@@ -98,7 +98,11 @@ class StandardOut(Schema):
     @staticmethod
     def resolve_fee(obj) -> dict:
         free = obj.fee_is_free or not obj.fee_amount
-        return {"free": free, "amount": None if free else obj.fee_amount, "legal_basis": obj.fee_legal_basis}
+        return {
+            "free": free,
+            "amount": None if free else obj.fee_amount,
+            "legal_basis": obj.fee_legal_basis,
+        }
 
     @staticmethod
     def resolve_decree(obj) -> dict:

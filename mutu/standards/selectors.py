@@ -154,7 +154,7 @@ def public_catalogue(*, today: datetime.date, query: str = "") -> tuple[list, li
 
 
 def public_unit_detail(*, slug: str):
-    """An active unit with its instansi and its active gerai (``.public_gerai``) at active locations."""
+    """An active unit, its instansi and active gerai at active locations (``.public_gerai``)."""
     from mutu.organisations.models import Gerai, Unit
 
     gerai = (
@@ -184,7 +184,9 @@ def public_location_list():
     from mutu.organisations.models import Location
     from mutu.organisations.selectors import public_locations
 
-    mpp_first = Case(When(kind=Location.Kind.MPP, then=Value(0)), default=Value(1), output_field=IntegerField())
+    mpp_first = Case(
+        When(kind=Location.Kind.MPP, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return public_locations().order_by(mpp_first, "name")
 
 

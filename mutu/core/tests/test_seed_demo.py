@@ -82,3 +82,11 @@ def test_the_mpp_hosts_gerai_of_several_units_and_a_disability_counter():
     assert len({g.unit_id for g in gerai}) >= 3
     assert any(g.unit.instansi_id != mpp.manager_unit.instansi_id for g in gerai)
     assert Counter.objects.filter(gerai__location=mpp, is_disability=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_password_can_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "from-env-789")
+    output = _seed()
+    assert "from-env-789" in output
+    assert get_user_model().objects.get(username="admin.kantah").check_password("from-env-789")

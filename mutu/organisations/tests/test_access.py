@@ -63,7 +63,9 @@ def test_the_mpp_manager_sees_every_gerai_of_the_mpp(world, login):
     for name in ["Gerai DPMPTSP", "Gerai Disdukcapil", "Gerai BPJS Kesehatan"]:
         assert name in response.content.decode()
     assert get(client, "/kelola/lokasi/mpp/jam/0/") == 200
-    assert get(client, f"/kelola/loket/{world.counter_c1.pk}/ubah/") == 200
+    assert get(client, f"/kelola/gerai/{world.gerai_bpjs.pk}/ubah/") == 200
+    # Counters are staffed by the tenant unit: the MPP manager does not edit them.
+    assert get(client, f"/kelola/loket/{world.counter_c1.pk}/ubah/") == 404
 
 
 def test_a_tenant_sees_only_its_own_gerai_in_the_mpp(world, login):

@@ -27,13 +27,19 @@ DEMO_SEEDERS = [
 
 
 class Command(BaseCommand):
-    help = "Create or complete the Pemerintah Kota Bontang demo data (idempotent) and list the demo logins."
+    help = (
+        "Create or complete the Pemerintah Kota Bontang demo data (idempotent) and list the demo "
+        "logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
             default=None,
-            help="Password for newly created demo accounts (default: $DEMO_PASSWORD or bontang-demo-2026).",
+            help=(
+                "Password for newly created demo accounts (default: $DEMO_PASSWORD or "
+                "bontang-demo-2026)."
+            ),
         )
 
     def handle(self, *args, **options):
