@@ -135,7 +135,8 @@ def version_detail(*, version_id: int, user) -> StandardVersion:
 def public_catalogue(*, today: datetime.date, query: str = "") -> tuple[list, list[tuple]]:
     """Active units (each with ``.service_count``) and the matching services grouped by unit.
 
-    Returns ``(units, groups)``; ``groups`` is a list of ``(unit, services)`` in catalogue order.
+    Returns ``(units, groups)``; ``groups`` is a list of ``(unit, services)`` in the units' order
+    (by instansi, then name).
     Units are listed only when there is no query: a search shows matching services only.
     """
     from mutu.organisations.selectors import public_units
@@ -150,7 +151,8 @@ def public_catalogue(*, today: datetime.date, query: str = "") -> tuple[list, li
         units = list(public_units())
         for unit in units:
             unit.service_count = counts.get(unit.id, 0)
-    return units, list(groups.values())
+    ordered = sorted(groups.values(), key=lambda group: (group[0].instansi.name, group[0].name))
+    return units, ordered
 
 
 def public_unit_detail(*, slug: str):

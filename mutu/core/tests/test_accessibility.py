@@ -19,10 +19,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-# Playwright's sync API keeps an asyncio loop in this thread; Django's ORM calls made by the
-# test (seeding, flushing) would otherwise be refused as "async unsafe".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -62,7 +58,22 @@ async () => {
 
 
 @pytest.fixture(scope="module")
-def browser():
+def _allow_async_unsafe():
+    """Playwright's sync API keeps an asyncio loop in this thread, so Django would refuse the
+    test's own ORM calls (seeding, flushing) as "async unsafe". Allowed only while this module
+    runs: left set, it would leak into later tests and their subprocesses (check --deploy
+    reports it as async.E001)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(_allow_async_unsafe):
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"{CHROMIUM} is missing: browser tests need Debian's chromium "

@@ -119,7 +119,7 @@ def test_the_unit_page_shows_contact_locations_services_and_maklumat(english_cli
         assert expected in text
     assert reverse("public:location", args=["mpp"]) in text
     # Services grouped by category, with the time and fee of the version in force.
-    assert "<caption" in text and "Perizinan Bangunan" in text and "Perizinan Usaha" in text
+    assert "<h3>Perizinan Bangunan</h3>" in text and "<h3>Perizinan Usaha</h3>" in text
     assert "20 minutes" in text
     assert "28 working days" in text
     assert "Rp\u00a0150.000" in text
