@@ -35,11 +35,7 @@ def naive_add_working_days(calendar: WorkingCalendar, start: date, n: int) -> da
         day += timedelta(days=1)
         if day in calendar.extra_working_days:
             works = True
-        elif (
-            day in calendar.closed_days
-            or day.weekday() in calendar.weekend
-            or day in calendar.holidays
-        ):
+        elif day in calendar.closed_days or day.weekday() in calendar.weekend or day in calendar.holidays:
             works = False
         elif day in calendar.cuti_bersama:
             works = not calendar.cuti_bersama_closed
@@ -56,11 +52,7 @@ def build_calendar() -> WorkingCalendar:
     first = date(2024, 1, 1)
     closed = {first + timedelta(days=rng.randrange(0, 365 * 4)) for _ in range(20)}
     # A few Saturdays worked to catch up (extra working days).
-    saturdays = [
-        first + timedelta(days=d)
-        for d in range(365 * 4)
-        if (first + timedelta(days=d)).weekday() == 5
-    ]
+    saturdays = [first + timedelta(days=d) for d in range(365 * 4) if (first + timedelta(days=d)).weekday() == 5]
     extra = set(rng.sample(saturdays, 8))
     return WorkingCalendar(
         holidays=national.holidays,
@@ -76,9 +68,7 @@ def make_pairs() -> list[tuple[date, int]]:
     first = date(2024, 1, 1)
     # Service standards promise from 1 to 60 working days; most are short.
     ns = [1, 2, 3, 5, 7, 10, 14, 20, 30, 60]
-    return [
-        (first + timedelta(days=rng.randrange(0, 365 * 4)), rng.choice(ns)) for _ in range(PAIRS)
-    ]
+    return [(first + timedelta(days=rng.randrange(0, 365 * 4)), rng.choice(ns)) for _ in range(PAIRS)]
 
 
 def best_time(func, calendar, pairs) -> tuple[float, list[date]]:

@@ -33,9 +33,7 @@ def parse_zone(value: str) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         # ValueError covers malformed keys such as absolute paths.
-        raise InputError(
-            f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)"
-        ) from None
+        raise InputError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from None
 
 
 def parse_start(value: str, zone: ZoneInfo) -> date:
@@ -50,9 +48,7 @@ def parse_start(value: str, zone: ZoneInfo) -> date:
     try:
         instant = datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(
-            f"invalid START {value!r} (expected YYYY-MM-DD or an ISO 8601 datetime)"
-        ) from None
+        raise InputError(f"invalid START {value!r} (expected YYYY-MM-DD or an ISO 8601 datetime)") from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=zone)
     return instant.astimezone(zone).date()

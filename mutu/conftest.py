@@ -21,3 +21,13 @@ def login(client):
 def _fast_password_hashing(settings):
     # PBKDF2 at production strength costs ~0.3 s per test persona; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Tests run with DEBUG=false; the manifest storage would need collectstatic before
+    # every run and breaks when a test points STATIC_ROOT elsewhere.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

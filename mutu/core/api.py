@@ -16,9 +16,7 @@ api = NinjaAPI(
 
 @api.exception_handler(ApplicationError)
 def application_error(request, exc: ApplicationError):
-    return api.create_response(
-        request, {"detail": exc.message, "errors": exc.field_errors}, status=422
-    )
+    return api.create_response(request, {"detail": exc.message, "errors": exc.field_errors}, status=422)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -129,8 +129,7 @@ def _text(
     size: int = FONT_SIZE,
 ) -> str:
     return format_html(
-        '<text class="{}" x="{}" y="{}" text-anchor="{}" fill="{}" font-size="{}" '
-        'font-family="{}">{}</text>',
+        '<text class="{}" x="{}" y="{}" text-anchor="{}" fill="{}" font-size="{}" font-family="{}">{}</text>',
         css_class,
         _c(x),
         _c(y),
@@ -183,12 +182,9 @@ def _empty_svg(chart_id: str, title: str, width: int) -> str:
     return _svg(chart_id, title, _("No data"), width, height, body)
 
 
-def _table(
-    title: str, category_label: str, value_label: str, rows: Sequence[tuple[str, str]]
-) -> SafeString:
+def _table(title: str, category_label: str, value_label: str, rows: Sequence[tuple[str, str]]) -> SafeString:
     head = format_html(
-        '<caption>{}</caption><thead><tr><th scope="col">{}</th>'
-        '<th scope="col" class="num">{}</th></tr></thead>',
+        '<caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col" class="num">{}</th></tr></thead>',
         title,
         category_label,
         value_label,
@@ -207,9 +203,7 @@ def _table(
     )
 
 
-def nice_ticks(
-    low: float, high: float, *, max_intervals: int = 4, expand: bool = True
-) -> list[float]:
+def nice_ticks(low: float, high: float, *, max_intervals: int = 4, expand: bool = True) -> list[float]:
     """Return 'nice' tick values (steps of 1, 2, 2.5 or 5 x 10^n) covering [low, high].
 
     With ``expand`` the range is widened to whole steps (4-5 ticks); otherwise
@@ -264,9 +258,7 @@ def bar_chart(
     rows = [(str(label), _to_float(value), fmt(value)) for label, value in data]
     table = _table(title, category_label, value_label, [(label, text) for label, _v, text in rows])
     if not rows:
-        return Chart(
-            svg=mark_safe(_empty_svg(chart_id, title, width)), table_html=table, title=title
-        )
+        return Chart(svg=mark_safe(_empty_svg(chart_id, title, width)), table_html=table, title=title)
 
     pad = 8
     gap = 8
@@ -336,9 +328,7 @@ def line_chart(
     rows = [(str(label), _to_float(value), fmt(value)) for label, value in points]
     table = _table(title, category_label, value_label, [(label, text) for label, _v, text in rows])
     if not rows:
-        return Chart(
-            svg=mark_safe(_empty_svg(chart_id, title, width)), table_html=table, title=title
-        )
+        return Chart(svg=mark_safe(_empty_svg(chart_id, title, width)), table_html=table, title=title)
 
     values = [v for _l, v, _t in rows if v is not None]
     low = y_min if y_min is not None else min([0.0, *values])
@@ -369,13 +359,9 @@ def line_chart(
     for tick, text in zip(ticks, tick_texts, strict=True):
         y = y_of(tick)
         parts.append(_line(left, y, left + plot_w, y, css_class="chart-grid", stroke=GRID))
-        parts.append(
-            _text(left - 6, y + FONT_SIZE * 0.35, text, css_class="chart-tick", anchor="end")
-        )
+        parts.append(_text(left - 6, y + FONT_SIZE * 0.35, text, css_class="chart-tick", anchor="end"))
     parts.append(_line(left, top, left, top + plot_h, css_class="chart-axis", stroke=TEXT))
-    parts.append(
-        _line(left, top + plot_h, left + plot_w, top + plot_h, css_class="chart-axis", stroke=TEXT)
-    )
+    parts.append(_line(left, top + plot_h, left + plot_w, top + plot_h, css_class="chart-axis", stroke=TEXT))
 
     # x labels: skip some when they would overlap.
     widest = max(_text_width(label) for label, _v, _t in rows) + 8
@@ -386,9 +372,7 @@ def line_chart(
             half = _text_width(shown) / 2
             # keep the label inside the SVG (first/last labels may be wider than their band)
             x = min(max(left + (i + 0.5) * band, half + 2), width - half - 2)
-            parts.append(
-                _text(x, top + plot_h + 20, shown, css_class="chart-label", anchor="middle")
-            )
+            parts.append(_text(x, top + plot_h + 20, shown, css_class="chart-label", anchor="middle"))
 
     # line segments, split at missing values
     segment: list[str] = []

@@ -65,9 +65,7 @@ def validate_upload(data: bytes, *, max_bytes: int | None = None) -> tuple[str, 
     if not data:
         raise ApplicationError(_("The file is empty."))
     if len(data) > limit:
-        raise ApplicationError(
-            _("The file is too large (maximum %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)}
-        )
+        raise ApplicationError(_("The file is too large (maximum %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)})
     guess = filetype.guess(data)
     mime = guess.mime if guess else ""
     if mime not in ALLOWED_KINDS:
@@ -87,9 +85,7 @@ def store_upload(
     """Check, clean and store one uploaded file; returns the saved StoredFile row."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
     if upload.size and upload.size > limit:
-        raise ApplicationError(
-            _("The file is too large (maximum %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)}
-        )
+        raise ApplicationError(_("The file is too large (maximum %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)})
     data = upload.read(limit + 1)
     kind, mime = validate_upload(data, max_bytes=limit)
     if kind in (StoredFile.Kind.PNG, StoredFile.Kind.JPEG):
@@ -114,9 +110,19 @@ def store_upload(
     try:
         with transaction.atomic():
             stored.save()
-            record_audit(actor=by, action="file.store", obj=stored, unit=unit, after={
-                "purpose": purpose, "kind": kind, "size": stored.size, "sha256": stored.sha256,
-            }, now=now)
+            record_audit(
+                actor=by,
+                action="file.store",
+                obj=stored,
+                unit=unit,
+                after={
+                    "purpose": purpose,
+                    "kind": kind,
+                    "size": stored.size,
+                    "sha256": stored.sha256,
+                },
+                now=now,
+            )
     except Exception:
         target.unlink(missing_ok=True)
         raise

@@ -84,9 +84,7 @@ class StoredFile(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    unit = models.ForeignKey(
-        "organisations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    unit = models.ForeignKey("organisations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     is_public = models.BooleanField(_("public"), default=False)
     purpose = models.CharField(_("purpose"), max_length=60)
     original_name = models.CharField(_("file name"), max_length=255)

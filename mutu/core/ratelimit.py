@@ -48,9 +48,7 @@ def ratelimit(*, scope: str, limit: int, period: int, methods: tuple[str, ...] =
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method in methods and not hit(
-                f"{scope}:{client_ip(request)}", limit=limit, period=period
-            ):
+            if request.method in methods and not hit(f"{scope}:{client_ip(request)}", limit=limit, period=period):
                 response = render(
                     request,
                     "core/rate_limited.html",

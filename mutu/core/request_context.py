@@ -2,6 +2,4 @@
 
 import contextvars
 
-current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "current_request_id", default=""
-)
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")

@@ -39,19 +39,31 @@ def give_role(user, role: str, *, instansi: Instansi, unit: Unit | None = None) 
 
 def build_world() -> SimpleNamespace:
     w = SimpleNamespace()
-    w.bontang = Instansi.objects.create(name="Pemerintah Kota Bontang", slug="kota-bontang",
-                                        timezone="Asia/Makassar")
+    w.bontang = Instansi.objects.create(name="Pemerintah Kota Bontang", slug="kota-bontang", timezone="Asia/Makassar")
     w.bpjs_instansi = Instansi.objects.create(name="BPJS Kesehatan", slug="bpjs", kind=Instansi.Kind.STATE_ENTERPRISE)
-    w.dpmptsp = Unit.objects.create(instansi=w.bontang, name="DPMPTSP Kota Bontang", short_name="DPMPTSP",
-                                    slug="dpmptsp", timezone="Asia/Makassar")
-    w.dukcapil = Unit.objects.create(instansi=w.bontang, name="Disdukcapil Kota Bontang", short_name="Disdukcapil",
-                                     slug="dukcapil", timezone="Asia/Makassar")
-    w.bpjs = Unit.objects.create(instansi=w.bpjs_instansi, name="BPJS Kesehatan Cabang Bontang",
-                                 short_name="BPJS Bontang", slug="bpjs-bontang", timezone="Asia/Makassar")
-    w.mpp = Location.objects.create(name="MPP Bontang", slug="mpp", kind=Location.Kind.MPP, manager_unit=w.dpmptsp,
-                                    timezone="Asia/Makassar")
-    w.dukcapil_office = Location.objects.create(name="Kantor Disdukcapil", slug="kantor-dukcapil",
-                                                manager_unit=w.dukcapil, timezone="Asia/Makassar")
+    w.dpmptsp = Unit.objects.create(
+        instansi=w.bontang, name="DPMPTSP Kota Bontang", short_name="DPMPTSP", slug="dpmptsp", timezone="Asia/Makassar"
+    )
+    w.dukcapil = Unit.objects.create(
+        instansi=w.bontang,
+        name="Disdukcapil Kota Bontang",
+        short_name="Disdukcapil",
+        slug="dukcapil",
+        timezone="Asia/Makassar",
+    )
+    w.bpjs = Unit.objects.create(
+        instansi=w.bpjs_instansi,
+        name="BPJS Kesehatan Cabang Bontang",
+        short_name="BPJS Bontang",
+        slug="bpjs-bontang",
+        timezone="Asia/Makassar",
+    )
+    w.mpp = Location.objects.create(
+        name="MPP Bontang", slug="mpp", kind=Location.Kind.MPP, manager_unit=w.dpmptsp, timezone="Asia/Makassar"
+    )
+    w.dukcapil_office = Location.objects.create(
+        name="Kantor Disdukcapil", slug="kantor-dukcapil", manager_unit=w.dukcapil, timezone="Asia/Makassar"
+    )
     w.gerai_dpmptsp = Gerai.objects.create(location=w.mpp, unit=w.dpmptsp, name="Gerai DPMPTSP")
     w.gerai_dukcapil = Gerai.objects.create(location=w.mpp, unit=w.dukcapil, name="Gerai Disdukcapil")
     w.gerai_bpjs = Gerai.objects.create(location=w.mpp, unit=w.bpjs, name="Gerai BPJS Kesehatan")
@@ -60,8 +72,13 @@ def build_world() -> SimpleNamespace:
     w.counter_b1 = Counter.objects.create(gerai=w.gerai_dukcapil, code="B1", name="Loket 1")
     w.counter_c1 = Counter.objects.create(gerai=w.gerai_bpjs, code="C1", name="Loket 1")
     for weekday in range(5):
-        OpeningHours.objects.create(location=w.mpp, weekday=weekday, opens=datetime.time(8),
-                                    closes=datetime.time(16), last_ticket=datetime.time(15))
+        OpeningHours.objects.create(
+            location=w.mpp,
+            weekday=weekday,
+            opens=datetime.time(8),
+            closes=datetime.time(16),
+            last_ticket=datetime.time(15),
+        )
 
     w.superuser = make_user("root", superuser=True)
     w.instansi_admin = make_user("admin.bontang")

@@ -24,9 +24,7 @@ def dashboard(request):
     managed_ids = set(org_selectors.units_managed_by(user=user).values_list("id", flat=True))
     locations = org_selectors.locations_visible_to(user=user).select_related("manager_unit")
     managed_location_ids = set(org_selectors.locations_managed_by(user=user).values_list("id", flat=True))
-    admin_instansi = {
-        m.instansi for m in org_selectors.memberships_of(user) if m.role == m.Role.INSTANSI_ADMIN
-    }
+    admin_instansi = {m.instansi for m in org_selectors.memberships_of(user) if m.role == m.Role.INSTANSI_ADMIN}
     return render(
         request,
         "core/dashboard.html",

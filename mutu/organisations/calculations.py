@@ -115,9 +115,7 @@ def _local_midnight(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
-def working_seconds_between(
-    calendar: WorkingCalendar, start: datetime, end: datetime, tz: tzinfo
-) -> int:
+def working_seconds_between(calendar: WorkingCalendar, start: datetime, end: datetime, tz: tzinfo) -> int:
     """Seconds in [start, end) that fall on working days, days being local to `tz`.
 
     A day's span runs from one local midnight to the next, so days around a DST change are 23

@@ -153,12 +153,8 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         "dpmptsp-bontang",
         "Pengelola Mal Pelayanan Publik Bontang",
     ),
-    DemoAccount(
-        "kepala.dpmptsp", "Hendra", "Saputra", R.UNIT_HEAD, "kota-bontang", "dpmptsp-bontang"
-    ),
-    DemoAccount(
-        "admin.dpmptsp", "Nurul", "Hidayah", R.UNIT_ADMIN, "kota-bontang", "dpmptsp-bontang"
-    ),
+    DemoAccount("kepala.dpmptsp", "Hendra", "Saputra", R.UNIT_HEAD, "kota-bontang", "dpmptsp-bontang"),
+    DemoAccount("admin.dpmptsp", "Nurul", "Hidayah", R.UNIT_ADMIN, "kota-bontang", "dpmptsp-bontang"),
     DemoAccount(
         "loket.dpmptsp",
         "Fajar",
@@ -186,9 +182,7 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         "dpmptsp-bontang",
         "Mahasiswa STITEK Bontang, enumerator SKM",
     ),
-    DemoAccount(
-        "admin.dukcapil", "Siti", "Aminah", R.UNIT_ADMIN, "kota-bontang", "disdukcapil-bontang"
-    ),
+    DemoAccount("admin.dukcapil", "Siti", "Aminah", R.UNIT_ADMIN, "kota-bontang", "disdukcapil-bontang"),
     DemoAccount(
         "loket.dukcapil",
         "Agus",
@@ -260,10 +254,7 @@ UNITS = [
             "Pelayanan Publik (MPP) Bontang. Perizinan berusaha diproses melalui OSS-RBA, "
             "persetujuan bangunan gedung melalui SIMBG."
         ),
-        "address": (
-            "Jl. Awang Long, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur "
-            "75311"
-        ),
+        "address": ("Jl. Awang Long, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311"),
         "whatsapp": "0811-53-1515",
         "website": "https://dpmptsp.bontangkota.go.id",
     },
@@ -272,27 +263,16 @@ UNITS = [
         "instansi": "kota-bontang",
         "name": "Dinas Kependudukan dan Pencatatan Sipil Kota Bontang",
         "short_name": "Disdukcapil",
-        "description": (
-            "Pelayanan pendaftaran penduduk dan pencatatan sipil: KTP-el, KK, KIA, akta, pindah "
-            "datang."
-        ),
-        "address": (
-            "Jl. Moh. Roem, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur "
-            "75311"
-        ),
+        "description": ("Pelayanan pendaftaran penduduk dan pencatatan sipil: KTP-el, KK, KIA, akta, pindah datang."),
+        "address": ("Jl. Moh. Roem, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311"),
     },
     {
         "slug": "puskesmas-bontang-utara-1",
         "instansi": "kota-bontang",
         "name": "UPT Puskesmas Bontang Utara I",
         "short_name": "Puskesmas Bontang Utara I",
-        "description": (
-            "Pusat kesehatan masyarakat: poli umum, KIA/KB, imunisasi, laboratorium sederhana."
-        ),
-        "address": (
-            "Jl. Bhayangkara, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan "
-            "Timur 75311"
-        ),
+        "description": ("Pusat kesehatan masyarakat: poli umum, KIA/KB, imunisasi, laboratorium sederhana."),
+        "address": ("Jl. Bhayangkara, Kel. Bontang Baru, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311"),
         # Health services keep serving on cuti bersama.
         "cuti_bersama_closed": False,
     },
@@ -301,13 +281,8 @@ UNITS = [
         "instansi": "bpjs-kesehatan",
         "name": "BPJS Kesehatan Kantor Cabang Bontang",
         "short_name": "BPJS Kesehatan Bontang",
-        "description": (
-            "Pelayanan administrasi kepesertaan Jaminan Kesehatan Nasional (JKN); gerai di MPP "
-            "Bontang."
-        ),
-        "address": (
-            "Jl. Ahmad Yani, Kel. Api-Api, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311"
-        ),
+        "description": ("Pelayanan administrasi kepesertaan Jaminan Kesehatan Nasional (JKN); gerai di MPP Bontang."),
+        "address": ("Jl. Ahmad Yani, Kel. Api-Api, Kec. Bontang Utara, Kota Bontang, Kalimantan Timur 75311"),
     },
     {
         "slug": "kantah-bontang",
@@ -315,13 +290,9 @@ UNITS = [
         "name": "Kantor Pertanahan Kota Bontang",
         "short_name": "Kantah Bontang",
         "description": (
-            "Pelayanan pertanahan: pengecekan sertipikat, peralihan hak, pendaftaran tanah; gerai "
-            "di MPP Bontang."
+            "Pelayanan pertanahan: pengecekan sertipikat, peralihan hak, pendaftaran tanah; gerai di MPP Bontang."
         ),
-        "address": (
-            "Jl. Bhayangkara, Kel. Belimbing, Kec. Bontang Barat, Kota Bontang, Kalimantan Timur "
-            "75313"
-        ),
+        "address": ("Jl. Bhayangkara, Kel. Belimbing, Kec. Bontang Barat, Kota Bontang, Kalimantan Timur 75313"),
     },
 ]
 
@@ -629,9 +600,7 @@ def seed(*, stdout, password: str | None = None) -> None:
         created += _set_hours(location, rows, period)
 
     year = timezone.localdate().year
-    holidays = sum(
-        sync_national_holidays(instansi=obj, years=[year, year + 1]) for obj in instansi.values()
-    )
+    holidays = sum(sync_national_holidays(instansi=obj, years=[year, year + 1]) for obj in instansi.values())
 
     for unit_slug, day, kind, reason in CALENDAR_EXCEPTIONS:
         _e, new = upsert(

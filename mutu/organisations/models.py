@@ -23,9 +23,7 @@ class Instansi(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.LOCAL)
-    timezone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
-    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone])
 
     class Meta:
         verbose_name = _("instansi")
@@ -39,15 +37,11 @@ class Instansi(models.Model):
 class Unit(models.Model):
     """A unit penyelenggara (OPD): DPMPTSP, Disdukcapil, a puskesmas, a land office."""
 
-    instansi = models.ForeignKey(
-        Instansi, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="units"
-    )
+    instansi = models.ForeignKey(Instansi, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60)
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    timezone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
-    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone])
     cuti_bersama_closed = models.BooleanField(
         _("closed on cuti bersama"),
         default=True,
@@ -85,9 +79,7 @@ class Location(models.Model):
         Unit, verbose_name=_("managed by"), on_delete=models.PROTECT, related_name="managed_locations"
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
-    timezone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
-    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone])
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -103,9 +95,7 @@ class Location(models.Model):
 class Gerai(models.Model):
     """A unit's booth at a location; in an MPP many units each have one."""
 
-    location = models.ForeignKey(
-        Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="gerai"
-    )
+    location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="gerai")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="gerai")
     name = models.CharField(_("name"), max_length=200)
     floor = models.CharField(_("floor or area"), max_length=60, blank=True)
@@ -276,7 +266,9 @@ class Membership(models.Model):
     INSTANSI_ROLES = (Role.INSTANSI_ADMIN, Role.COMPLAINT_VERIFIER, Role.EVALUATOR)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    instansi = models.ForeignKey(Instansi, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="memberships")
+    instansi = models.ForeignKey(
+        Instansi, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )

@@ -58,12 +58,8 @@ def _year_holidays(year: int) -> tuple[NationalHoliday, ...]:
     for kind, category in _CATEGORY_BY_KIND.items():
         # One query per category, so each row's kind is known even if a day carried both.
         # Two holidays on the same day come back as one name joined with "; " (e.g. 2021-05-13).
-        calendar = holidays.country_holidays(
-            COUNTRY, years=year, categories=(category,), language=language
-        )
-        rows.extend(
-            NationalHoliday(day=day, name=name, kind=kind) for day, name in calendar.items()
-        )
+        calendar = holidays.country_holidays(COUNTRY, years=year, categories=(category,), language=language)
+        rows.extend(NationalHoliday(day=day, name=name, kind=kind) for day, name in calendar.items())
     return tuple(rows)
 
 

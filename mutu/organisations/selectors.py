@@ -53,9 +53,7 @@ def _instansi_ids(user, roles: Iterable[str]) -> set[int]:
 
 def _unit_ids(user, roles: Iterable[str] | None = None) -> set[int]:
     return {
-        m.unit_id
-        for m in memberships_of(user)
-        if m.unit_id is not None and (roles is None or m.role in set(roles))
+        m.unit_id for m in memberships_of(user) if m.unit_id is not None and (roles is None or m.role in set(roles))
     }
 
 
@@ -83,9 +81,7 @@ def units_managed_by(*, user) -> QuerySet[Unit]:
 def can_manage_unit(*, user, unit: Unit) -> bool:
     if getattr(user, "is_superuser", False):
         return True
-    return unit.instansi_id in _instansi_ids(user, [Role.INSTANSI_ADMIN]) or unit.id in _unit_ids(
-        user, MANAGE_ROLES
-    )
+    return unit.instansi_id in _instansi_ids(user, [Role.INSTANSI_ADMIN]) or unit.id in _unit_ids(user, MANAGE_ROLES)
 
 
 def locations_managed_by(*, user) -> QuerySet[Location]:

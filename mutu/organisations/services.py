@@ -79,8 +79,9 @@ def sync_national_holidays(*, instansi: Instansi, years: Iterable[int], by=None)
 @transaction.atomic
 def holiday_create(*, instansi: Instansi, day: datetime.date, kind: str, name: str, source: str, by) -> Holiday:
     row = Holiday(instansi=instansi, day=day, kind=kind, name=name, source=source, updated_at=timezone.now())
-    return _save(row, actor=by, action="holiday.create", unit=None,
-                 message=_("This date already has a holiday of this kind."))
+    return _save(
+        row, actor=by, action="holiday.create", unit=None, message=_("This date already has a holiday of this kind.")
+    )
 
 
 @transaction.atomic
@@ -107,16 +108,19 @@ def calendar_exception_add(*, unit: Unit, day: datetime.date, kind: str, reason:
     try:
         row.validate_constraints()
     except ValidationError as exc:
-        raise ApplicationError(_("This date already has an exception."), field_errors={"day": [
-            _("This date already has an exception.")]}) from exc
-    return _save(row, actor=by, action="calendar_exception.add", unit=unit,
-                 message=_("This date already has an exception."))
+        raise ApplicationError(
+            _("This date already has an exception."), field_errors={"day": [_("This date already has an exception.")]}
+        ) from exc
+    return _save(
+        row, actor=by, action="calendar_exception.add", unit=unit, message=_("This date already has an exception.")
+    )
 
 
 @transaction.atomic
 def calendar_exception_remove(*, exception: CalendarException, by) -> None:
-    record_audit(actor=by, action="calendar_exception.remove", obj=exception, unit=exception.unit,
-                 before=snapshot(exception))
+    record_audit(
+        actor=by, action="calendar_exception.remove", obj=exception, unit=exception.unit, before=snapshot(exception)
+    )
     exception.delete()
 
 
@@ -131,16 +135,22 @@ def gerai_create(*, location: Location, unit: Unit, name: str, floor: str = "", 
 
 @transaction.atomic
 def gerai_update(*, gerai: Gerai, name: str, floor: str, is_active: bool, by) -> Gerai:
-    return _update(gerai, actor=by, action="gerai.update", unit=gerai.unit,
-                   fields={"name": name, "floor": floor, "is_active": is_active})
+    return _update(
+        gerai,
+        actor=by,
+        action="gerai.update",
+        unit=gerai.unit,
+        fields={"name": name, "floor": floor, "is_active": is_active},
+    )
 
 
 @transaction.atomic
 def counter_create(
     *, gerai: Gerai, code: str, name: str, is_disability: bool = False, is_priority: bool = False, by
 ) -> Counter:
-    counter = Counter(gerai=gerai, code=code.strip().upper(), name=name, is_disability=is_disability,
-                      is_priority=is_priority)
+    counter = Counter(
+        gerai=gerai, code=code.strip().upper(), name=name, is_disability=is_disability, is_priority=is_priority
+    )
     return _save(counter, actor=by, action="counter.create", unit=gerai.unit)
 
 
@@ -153,8 +163,13 @@ def counter_update(
         actor=by,
         action="counter.update",
         unit=counter.gerai.unit,
-        fields={"code": code.strip().upper(), "name": name, "is_disability": is_disability,
-                "is_priority": is_priority, "is_active": is_active},
+        fields={
+            "code": code.strip().upper(),
+            "name": name,
+            "is_disability": is_disability,
+            "is_priority": is_priority,
+            "is_active": is_active,
+        },
     )
 
 
@@ -209,13 +224,19 @@ def membership_add(
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by) -> None:
-    if by is not None and membership.user_id == by.id and membership.role in (
-        Membership.Role.UNIT_ADMIN,
-        Membership.Role.INSTANSI_ADMIN,
+    if (
+        by is not None
+        and membership.user_id == by.id
+        and membership.role
+        in (
+            Membership.Role.UNIT_ADMIN,
+            Membership.Role.INSTANSI_ADMIN,
+        )
     ):
         raise ApplicationError(_("You cannot remove your own administrator role."))
-    record_audit(actor=by, action="membership.remove", obj=membership, unit=membership.unit,
-                 before=snapshot(membership))
+    record_audit(
+        actor=by, action="membership.remove", obj=membership, unit=membership.unit, before=snapshot(membership)
+    )
     membership.delete()
 
 
@@ -255,8 +276,9 @@ def opening_hours_set(
 @transaction.atomic
 def opening_hours_clear(*, hours: OpeningHours, by) -> None:
     """Mark the weekday closed by removing its row (and its breaks)."""
-    record_audit(actor=by, action="opening_hours.clear", obj=hours, unit=hours.location.manager_unit,
-                 before=snapshot(hours))
+    record_audit(
+        actor=by, action="opening_hours.clear", obj=hours, unit=hours.location.manager_unit, before=snapshot(hours)
+    )
     hours.delete()
 
 
@@ -277,8 +299,7 @@ def break_add(*, hours: OpeningHours, label: str, starts: datetime.time, ends: d
 
 @transaction.atomic
 def break_remove(*, brk: Break, by) -> None:
-    record_audit(actor=by, action="break.remove", obj=brk, unit=brk.hours.location.manager_unit,
-                 before=snapshot(brk))
+    record_audit(actor=by, action="break.remove", obj=brk, unit=brk.hours.location.manager_unit, before=snapshot(brk))
     brk.delete()
 
 
@@ -303,6 +324,7 @@ def special_period_create(
 
 @transaction.atomic
 def special_period_delete(*, period: SpecialPeriod, by) -> None:
-    record_audit(actor=by, action="special_period.delete", obj=period, unit=period.location.manager_unit,
-                 before=snapshot(period))
+    record_audit(
+        actor=by, action="special_period.delete", obj=period, unit=period.location.manager_unit, before=snapshot(period)
+    )
     period.delete()

@@ -93,8 +93,12 @@ def gerai_add(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        gerai = _run(form, lambda: services.gerai_create(
-            location=data["location"], unit=unit, name=data["name"], floor=data["floor"], by=request.user))
+        gerai = _run(
+            form,
+            lambda: services.gerai_create(
+                location=data["location"], unit=unit, name=data["name"], floor=data["floor"], by=request.user
+            ),
+        )
         if gerai:
             messages.success(request, _("Gerai added."))
             return redirect("organisations:unit", unit.slug)
@@ -118,12 +122,17 @@ def gerai_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fresh = Gerai.objects.get(pk=gerai.pk)
-        if _run(form, lambda: services.gerai_update(
-                gerai=fresh, name=data["name"], floor=data["floor"], is_active=data["is_active"], by=request.user)):
+        if _run(
+            form,
+            lambda: services.gerai_update(
+                gerai=fresh, name=data["name"], floor=data["floor"], is_active=data["is_active"], by=request.user
+            ),
+        ):
             messages.success(request, _("Gerai saved."))
             return redirect("organisations:unit", gerai.unit.slug)
-    return _form_page(request, form, title=_("Edit gerai %(name)s") % {"name": gerai.name},
-                      cancel_url=unit_url(gerai.unit))
+    return _form_page(
+        request, form, title=_("Edit gerai %(name)s") % {"name": gerai.name}, cancel_url=unit_url(gerai.unit)
+    )
 
 
 @staff_required
@@ -132,31 +141,51 @@ def counter_add(request, gerai_pk):
     form = forms.CounterForm(request.POST or None, instance=Counter(gerai=gerai))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(form, lambda: services.counter_create(
-                gerai=gerai, code=d["code"], name=d["name"], is_disability=d["is_disability"],
-                is_priority=d["is_priority"], by=request.user)):
+        if _run(
+            form,
+            lambda: services.counter_create(
+                gerai=gerai,
+                code=d["code"],
+                name=d["name"],
+                is_disability=d["is_disability"],
+                is_priority=d["is_priority"],
+                by=request.user,
+            ),
+        ):
             messages.success(request, _("Counter added."))
             return redirect("organisations:unit", gerai.unit.slug)
-    return _form_page(request, form, title=_("Add a counter to %(gerai)s") % {"gerai": gerai.name},
-                      cancel_url=unit_url(gerai.unit))
+    return _form_page(
+        request, form, title=_("Add a counter to %(gerai)s") % {"gerai": gerai.name}, cancel_url=unit_url(gerai.unit)
+    )
 
 
 @staff_required
 def counter_edit(request, pk):
-    counter = get_visible_or_404(
-        selectors.counters_managed_by(user=request.user).select_related("gerai__unit"), pk=pk
-    )
+    counter = get_visible_or_404(selectors.counters_managed_by(user=request.user).select_related("gerai__unit"), pk=pk)
     form = forms.CounterForm(request.POST or None, instance=counter)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fresh = Counter.objects.select_related("gerai__unit").get(pk=counter.pk)
-        if _run(form, lambda: services.counter_update(
-                counter=fresh, code=d["code"], name=d["name"], is_disability=d["is_disability"],
-                is_priority=d["is_priority"], is_active=d["is_active"], by=request.user)):
+        if _run(
+            form,
+            lambda: services.counter_update(
+                counter=fresh,
+                code=d["code"],
+                name=d["name"],
+                is_disability=d["is_disability"],
+                is_priority=d["is_priority"],
+                is_active=d["is_active"],
+                by=request.user,
+            ),
+        ):
             messages.success(request, _("Counter saved."))
             return redirect("organisations:unit", counter.gerai.unit.slug)
-    return _form_page(request, form, title=_("Edit counter %(code)s") % {"code": counter.code},
-                      cancel_url=unit_url(counter.gerai.unit))
+    return _form_page(
+        request,
+        form,
+        title=_("Edit counter %(code)s") % {"code": counter.code},
+        cancel_url=unit_url(counter.gerai.unit),
+    )
 
 
 # --- Staff ------------------------------------------------------------------------
@@ -168,20 +197,32 @@ def staff(request, slug):
     form = forms.MembershipForm(request.POST or None, roles=forms.UNIT_ROLES)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        result = _run(form, lambda: services.membership_add(
-            instansi=unit.instansi, unit=unit, username=d["username"], role=d["role"],
-            full_name=d["full_name"], email=d["email"], by=request.user))
+        result = _run(
+            form,
+            lambda: services.membership_add(
+                instansi=unit.instansi,
+                unit=unit,
+                username=d["username"],
+                role=d["role"],
+                full_name=d["full_name"],
+                email=d["email"],
+                by=request.user,
+            ),
+        )
         if result:
             membership, password = result
             if password:
-                messages.success(request, _(
-                    "Account %(username)s created. Initial password (shown once): %(password)s"
-                ) % {"username": membership.user.username, "password": password})
+                messages.success(
+                    request,
+                    _("Account %(username)s created. Initial password (shown once): %(password)s")
+                    % {"username": membership.user.username, "password": password},
+                )
             else:
                 messages.success(request, _("Role given to %(username)s.") % {"username": membership.user.username})
             return redirect("organisations:staff", unit.slug)
-    return render(request, "organisations/staff.html",
-                  {"unit": unit, "form": form, "staff": selectors.staff_of_unit(unit=unit)})
+    return render(
+        request, "organisations/staff.html", {"unit": unit, "form": form, "staff": selectors.staff_of_unit(unit=unit)}
+    )
 
 
 @staff_required
@@ -189,7 +230,10 @@ def staff(request, slug):
 def membership_remove(request, pk):
     membership = get_visible_or_404(
         Membership.objects.filter(unit__in=selectors.units_managed_by(user=request.user)).select_related(
-            "unit", "user"), pk=pk)
+            "unit", "user"
+        ),
+        pk=pk,
+    )
     try:
         services.membership_remove(membership=membership, by=request.user)
         messages.success(request, _("Role removed."))
@@ -217,19 +261,27 @@ def calendar(request, slug):
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            if _run(form, lambda: services.calendar_exception_add(
-                    unit=unit, day=d["day"], kind=d["kind"], reason=d["reason"], by=request.user)):
+            if _run(
+                form,
+                lambda: services.calendar_exception_add(
+                    unit=unit, day=d["day"], kind=d["kind"], reason=d["reason"], by=request.user
+                ),
+            ):
                 messages.success(request, _("Calendar exception added."))
                 return redirect("organisations:calendar", unit.slug)
-    return render(request, "organisations/calendar.html", {
-        "unit": unit,
-        "can_manage": can_manage,
-        "year": year,
-        "holidays": selectors.holidays_for_year(instansi_id=unit.instansi_id, year=year),
-        "exceptions": unit.calendar_exceptions.all(),
-        "form": form,
-        "switch": switch,
-    })
+    return render(
+        request,
+        "organisations/calendar.html",
+        {
+            "unit": unit,
+            "can_manage": can_manage,
+            "year": year,
+            "holidays": selectors.holidays_for_year(instansi_id=unit.instansi_id, year=year),
+            "exceptions": unit.calendar_exceptions.all(),
+            "form": form,
+            "switch": switch,
+        },
+    )
 
 
 @staff_required
@@ -238,8 +290,9 @@ def calendar_cuti_bersama(request, slug):
     unit = _unit_for_user(request.user, slug, manage=True)
     form = forms.CutiBersamaForm(request.POST, prefix="cb")
     if form.is_valid():
-        services.unit_set_cuti_bersama_closed(unit=unit, closed=form.cleaned_data["cuti_bersama_closed"],
-                                              by=request.user)
+        services.unit_set_cuti_bersama_closed(
+            unit=unit, closed=form.cleaned_data["cuti_bersama_closed"], by=request.user
+        )
         messages.success(request, _("Saved."))
     return redirect("organisations:calendar", unit.slug)
 
@@ -248,8 +301,9 @@ def calendar_cuti_bersama(request, slug):
 @require_POST
 def calendar_exception_remove(request, pk):
     row = get_visible_or_404(
-        CalendarException.objects.filter(unit__in=selectors.units_managed_by(user=request.user)).select_related(
-            "unit"), pk=pk)
+        CalendarException.objects.filter(unit__in=selectors.units_managed_by(user=request.user)).select_related("unit"),
+        pk=pk,
+    )
     services.calendar_exception_remove(exception=row, by=request.user)
     messages.success(request, _("Calendar exception removed."))
     return redirect("organisations:calendar", row.unit.slug)
@@ -277,18 +331,25 @@ def holidays(request, slug):
     form = forms.HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(form, lambda: services.holiday_create(
-                instansi=instansi, day=d["day"], kind=d["kind"], name=d["name"], source=d["source"],
-                by=request.user)):
+        if _run(
+            form,
+            lambda: services.holiday_create(
+                instansi=instansi, day=d["day"], kind=d["kind"], name=d["name"], source=d["source"], by=request.user
+            ),
+        ):
             messages.success(request, _("Holiday added."))
             return redirect(f"{request.path}?tahun={d['day'].year}")
-    return render(request, "organisations/holidays.html", {
-        "instansi": instansi,
-        "year": year,
-        "years": range(year - 1, year + 3),
-        "rows": selectors.holidays_for_year(instansi_id=instansi.id, year=year),
-        "form": form,
-    })
+    return render(
+        request,
+        "organisations/holidays.html",
+        {
+            "instansi": instansi,
+            "year": year,
+            "years": range(year - 1, year + 3),
+            "rows": selectors.holidays_for_year(instansi_id=instansi.id, year=year),
+            "form": form,
+        },
+    )
 
 
 @staff_required
@@ -300,14 +361,26 @@ def holiday_edit(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fresh = instansi.holidays.get(pk=row.pk)
-        if _run(form, lambda: services.holiday_update(
-                holiday=fresh, name=d["name"], kind=d["kind"], is_active=d["is_active"], source=d["source"],
-                by=request.user)):
+        if _run(
+            form,
+            lambda: services.holiday_update(
+                holiday=fresh,
+                name=d["name"],
+                kind=d["kind"],
+                is_active=d["is_active"],
+                source=d["source"],
+                by=request.user,
+            ),
+        ):
             messages.success(request, _("Holiday corrected."))
             return redirect(f"/kelola/instansi/{instansi.slug}/hari-libur/?tahun={row.day.year}")
-    return _form_page(request, form, title=_("Correct %(day)s") % {"day": row.day.isoformat()},
-                      cancel_url=f"/kelola/instansi/{instansi.slug}/hari-libur/?tahun={row.day.year}",
-                      intro=_("Record the decree that changes this day as the source."))
+    return _form_page(
+        request,
+        form,
+        title=_("Correct %(day)s") % {"day": row.day.isoformat()},
+        cancel_url=f"/kelola/instansi/{instansi.slug}/hari-libur/?tahun={row.day.year}",
+        intro=_("Record the decree that changes this day as the source."),
+    )
 
 
 # --- Locations -----------------------------------------------------------------------
@@ -322,16 +395,20 @@ def location_detail(request, slug):
     )
     by_day = {h.weekday: h for h in hours}
     week = [(value, label, by_day.get(value)) for value, label in OpeningHours.Weekday.choices]
-    gerai = (selectors.gerai_visible_to(user=request.user) if not can_manage else location.gerai.all())
+    gerai = selectors.gerai_visible_to(user=request.user) if not can_manage else location.gerai.all()
     gerai = gerai.filter(location=location).select_related("unit").prefetch_related("counters")
-    return render(request, "organisations/location.html", {
-        "location": location,
-        "can_manage": can_manage,
-        "week": week,
-        "periods": location.special_periods.prefetch_related("opening_hours__breaks"),
-        "gerai_list": gerai,
-        "period_form": forms.SpecialPeriodForm(prefix="period"),
-    })
+    return render(
+        request,
+        "organisations/location.html",
+        {
+            "location": location,
+            "can_manage": can_manage,
+            "week": week,
+            "periods": location.special_periods.prefetch_related("opening_hours__breaks"),
+            "gerai_list": gerai,
+            "period_form": forms.SpecialPeriodForm(prefix="period"),
+        },
+    )
 
 
 @staff_required
@@ -345,12 +422,20 @@ def location_gerai_add(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(form, lambda: services.gerai_create(
-                location=location, unit=d["unit"], name=d["name"], floor=d["floor"], by=request.user)):
+        if _run(
+            form,
+            lambda: services.gerai_create(
+                location=location, unit=d["unit"], name=d["name"], floor=d["floor"], by=request.user
+            ),
+        ):
             messages.success(request, _("Gerai added."))
             return redirect("organisations:location", location.slug)
-    return _form_page(request, form, title=_("Add a gerai to %(location)s") % {"location": location.name},
-                      cancel_url=f"/kelola/lokasi/{location.slug}/")
+    return _form_page(
+        request,
+        form,
+        title=_("Add a gerai to %(location)s") % {"location": location.name},
+        cancel_url=f"/kelola/lokasi/{location.slug}/",
+    )
 
 
 def _period_or_none(location, period_pk):
@@ -376,9 +461,18 @@ def hours_edit(request, slug, weekday, period_pk=None):
                 services.opening_hours_clear(hours=row, by=request.user)
             messages.success(request, _("Saved."))
             return redirect(back)
-        if _run(form, lambda: services.opening_hours_set(
-                location=location, weekday=weekday, opens=d["opens"], closes=d["closes"],
-                last_ticket=d["last_ticket"], special_period=period, by=request.user)):
+        if _run(
+            form,
+            lambda: services.opening_hours_set(
+                location=location,
+                weekday=weekday,
+                opens=d["opens"],
+                closes=d["closes"],
+                last_ticket=d["last_ticket"],
+                special_period=period,
+                by=request.user,
+            ),
+        ):
             messages.success(request, _("Saved."))
             return redirect(back)
     day = OpeningHours.Weekday(weekday).label
@@ -396,8 +490,12 @@ def break_add(request, slug, hours_pk):
     back = f"/kelola/lokasi/{location.slug}/"
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(form, lambda: services.break_add(
-                hours=hours, label=d["label"], starts=d["starts"], ends=d["ends"], by=request.user)):
+        if _run(
+            form,
+            lambda: services.break_add(
+                hours=hours, label=d["label"], starts=d["starts"], ends=d["ends"], by=request.user
+            ),
+        ):
             messages.success(request, _("Break added."))
             return redirect(back)
     return _form_page(request, form, title=_("Add a break: %(hours)s") % {"hours": hours}, cancel_url=back)
@@ -420,9 +518,17 @@ def period_add(request, slug):
     form = forms.SpecialPeriodForm(request.POST, prefix="period")
     if form.is_valid():
         d = form.cleaned_data
-        if _run(form, lambda: services.special_period_create(
-                location=location, name=d["name"], kind=d["kind"], starts_on=d["starts_on"],
-                ends_on=d["ends_on"], by=request.user)):
+        if _run(
+            form,
+            lambda: services.special_period_create(
+                location=location,
+                name=d["name"],
+                kind=d["kind"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                by=request.user,
+            ),
+        ):
             messages.success(request, _("Special period added."))
             return redirect("organisations:location", location.slug)
     return _form_page(request, form, title=_("Add a special period"), cancel_url=f"/kelola/lokasi/{location.slug}/")
@@ -436,4 +542,3 @@ def period_delete(request, slug, pk):
     services.special_period_delete(period=period, by=request.user)
     messages.success(request, _("Special period removed."))
     return redirect("organisations:location", location.slug)
-

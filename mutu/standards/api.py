@@ -46,9 +46,7 @@ def get_service(request, unit_slug: str, service_slug: str):
     try:
         unit = public_unit_by_slug(slug=unit_slug)
         today = timezone.localdate(timezone=ZoneInfo(unit.timezone))
-        service, version = public_service_detail(
-            unit_slug=unit_slug, service_slug=service_slug, today=today
-        )
+        service, version = public_service_detail(unit_slug=unit_slug, service_slug=service_slug, today=today)
     except ObjectDoesNotExist as exc:
         raise HttpError(404, _("No service with a standard in force has this address.")) from exc
     service.standard = version

@@ -44,9 +44,7 @@ def side_by_side(left: list[str], right: list[str]) -> tuple[DiffRow, ...]:
     return tuple(rows)
 
 
-def compare_components(
-    left: list[tuple[str, list[str]]], right: list[tuple[str, list[str]]]
-) -> list[ComponentDiff]:
+def compare_components(left: list[tuple[str, list[str]]], right: list[tuple[str, list[str]]]) -> list[ComponentDiff]:
     """Diff two versions given as ordered (label, lines) pairs with the same labels."""
     right_by_label = dict(right)
     return [ComponentDiff(label, side_by_side(lines, right_by_label.get(label, []))) for label, lines in left]

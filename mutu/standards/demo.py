@@ -166,18 +166,11 @@ UNIT_COMMON = {
             "Gerai BPJS Kesehatan di MPP Bontang: loket C1, ruang tunggu bersama, komputer untuk "
             "pendaftaran Mobile JKN, fasilitas disabilitas MPP."
         ),
-        "internal_supervision": (
-            "Pengawasan oleh Kepala Kantor Cabang Bontang dan Satuan Pengawas Internal."
-        ),
-        "service_guarantee": (
-            "Pelayanan administrasi kepesertaan tanpa biaya dan sesuai standar ini."
-        ),
-        "safety_guarantee": (
-            "Data peserta dijaga kerahasiaannya sesuai UU 27/2022 tentang Pelindungan Data Pribadi."
-        ),
+        "internal_supervision": ("Pengawasan oleh Kepala Kantor Cabang Bontang dan Satuan Pengawas Internal."),
+        "service_guarantee": ("Pelayanan administrasi kepesertaan tanpa biaya dan sesuai standar ini."),
+        "safety_guarantee": ("Data peserta dijaga kerahasiaannya sesuai UU 27/2022 tentang Pelindungan Data Pribadi."),
         "staff_evaluation": (
-            "Evaluasi kinerja petugas tiap bulan berdasarkan waktu layanan dan survei kepuasan "
-            "peserta."
+            "Evaluasi kinerja petugas tiap bulan berdasarkan waktu layanan dan survei kepuasan peserta."
         ),
     },
     "kantah-bontang": {
@@ -191,20 +184,16 @@ UNIT_COMMON = {
             "tunggu, komputer informasi layanan pertanahan, fasilitas disabilitas MPP."
         ),
         "internal_supervision": (
-            "Pengawasan oleh Kepala Kantor dan Kepala Seksi; pemeriksaan Inspektorat Jenderal "
-            "ATR/BPN."
+            "Pengawasan oleh Kepala Kantor dan Kepala Seksi; pemeriksaan Inspektorat Jenderal ATR/BPN."
         ),
         "service_guarantee": (
-            "Pelayanan sesuai standar ini; tarif hanya sesuai PNBP yang berlaku, dibayar melalui "
-            "bank persepsi."
+            "Pelayanan sesuai standar ini; tarif hanya sesuai PNBP yang berlaku, dibayar melalui bank persepsi."
         ),
         "safety_guarantee": (
             "Sertipikat dan warkah disimpan di ruang arsip berpengaman; dokumen elektronik "
             "ditandatangani secara elektronik; data pemohon dijaga kerahasiaannya."
         ),
-        "staff_evaluation": (
-            "Evaluasi bulanan atas ketepatan waktu penyelesaian berkas dan pengaduan."
-        ),
+        "staff_evaluation": ("Evaluasi bulanan atas ketepatan waktu penyelesaian berkas dan pengaduan."),
     },
 }
 
@@ -244,8 +233,7 @@ V1_2025 = {
 }
 
 PBG_REQUIREMENTS_V2 = [
-    "Bukti kepemilikan hak atas tanah (sertipikat) atau perjanjian pemanfaatan tanah dengan "
-    "pemilik tanah",
+    "Bukti kepemilikan hak atas tanah (sertipikat) atau perjanjian pemanfaatan tanah dengan pemilik tanah",
     "Data umum bangunan gedung: fungsi, luas lantai, jumlah lantai, ketinggian",
     "Dokumen rencana teknis (arsitektur, struktur, mekanikal-elektrikal-plambing) yang "
     "ditandatangani perencana bersertifikat; rumah tinggal sederhana dapat memakai desain "
@@ -258,12 +246,10 @@ PBG_PROCEDURE_V1 = [
     "Pemohon mendaftar dan mengisi permohonan di SIMBG (simbg.pu.go.id), atau dibantu petugas di "
     "Gerai DPMPTSP MPP Bontang",
     "Petugas memeriksa kelengkapan dokumen administrasi dan teknis",
-    "Konsultasi perencanaan dan penilaian dokumen teknis oleh Tim Profesi Ahli / Tim Penilai "
-    "Teknis",
+    "Konsultasi perencanaan dan penilaian dokumen teknis oleh Tim Profesi Ahli / Tim Penilai Teknis",
     "Penerbitan Surat Pernyataan Pemenuhan Standar Teknis dan perhitungan retribusi (SKRD)",
     "Pemohon membayar retribusi PBG melalui bank atau kanal pembayaran daerah",
-    "PBG ditandatangani secara elektronik dan diterbitkan di SIMBG; pemohon mengunduh dokumen PBG "
-    "dan lampirannya",
+    "PBG ditandatangani secara elektronik dan diterbitkan di SIMBG; pemohon mengunduh dokumen PBG dan lampirannya",
 ]
 PBG_PROCEDURE_V2 = [
     *PBG_PROCEDURE_V1[:2],
@@ -282,8 +268,7 @@ PBG_COMMON = {
         "perkiraan untuk rumah tinggal sederhana satu lantai ±36 m²."
     ),
     "product": (
-        "Persetujuan Bangunan Gedung (PBG) beserta lampiran dokumen teknis, diterbitkan elektronik "
-        "melalui SIMBG"
+        "Persetujuan Bangunan Gedung (PBG) beserta lampiran dokumen teknis, diterbitkan elektronik melalui SIMBG"
     ),
     "legal_basis": (
         "Undang-Undang Nomor 28 Tahun 2002 tentang Bangunan Gedung "
@@ -297,9 +282,7 @@ PBG_COMMON = {
         "Petugas front office memahami SIMBG dan persyaratan PBG; verifikator berlatar teknik "
         "sipil atau arsitektur; Tim Profesi Ahli bersertifikat keahlian."
     ),
-    "staff_count": (
-        "2 petugas front office, 2 verifikator teknis, 1 pejabat penanda tangan (Kepala Dinas)"
-    ),
+    "staff_count": ("2 petugas front office, 2 verifikator teknis, 1 pejabat penanda tangan (Kepala Dinas)"),
 }
 
 SERVICES = [
@@ -309,17 +292,13 @@ SERVICES = [
         "category": "Bangunan Gedung",
         "slug": "pbg",
         "name": "Persetujuan Bangunan Gedung (PBG)",
-        "summary": (
-            "Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung."
-        ),
+        "summary": ("Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung."),
         "national_system": "SIMBG",
         "versions": [
             {
                 **PBG_COMMON,
                 "number": 1,
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/014/DPMPTSP/II/2024"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/014/DPMPTSP/II/2024"),
                 "decree_date": d(2024, 2, 20),
                 "published_on": d(2024, 2, 22),
                 "effective_date": d(2024, 3, 1),
@@ -341,9 +320,7 @@ SERVICES = [
                     "KTP-el tidak lagi diminta karena NIK diverifikasi di SIMBG; konsultasi "
                     "dijadwalkan paling lambat 3 hari kerja."
                 ),
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/041/DPMPTSP/VI/2025"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/041/DPMPTSP/VI/2025"),
                 "decree_date": d(2025, 6, 16),
                 "published_on": d(2025, 6, 18),
                 "effective_date": d(2025, 7, 1),
@@ -381,34 +358,24 @@ SERVICES = [
         "category": "Perizinan Berusaha",
         "slug": "nib",
         "name": "Nomor Induk Berusaha (NIB)",
-        "summary": (
-            "Identitas pelaku usaha yang diterbitkan melalui OSS-RBA, dengan pendampingan di gerai."
-        ),
+        "summary": ("Identitas pelaku usaha yang diterbitkan melalui OSS-RBA, dengan pendampingan di gerai."),
         "national_system": "OSS-RBA",
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/088/DPMPTSP/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/088/DPMPTSP/XII/2024"),
                 "counter_time_minutes": 20,
                 "completion_time_value": 60,
                 "completion_time_unit": MINUTES,
                 "fee_is_free": True,
                 "fee_legal_basis": "Tidak dipungut biaya.",
-                "product": (
-                    "Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh "
-                    "pemohon"
-                ),
+                "product": ("Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh pemohon"),
                 "legal_basis": (
                     "Undang-Undang Nomor 6 Tahun 2023 tentang Cipta Kerja; Peraturan Pemerintah "
                     "Nomor 28 Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis "
-                    "Risiko; Peraturan Presiden Nomor 97 Tahun 2014 tentang Penyelenggaraan PTSP; "
-                    + LAW_PUBLIC_SERVICE
+                    "Risiko; Peraturan Presiden Nomor 97 Tahun 2014 tentang Penyelenggaraan PTSP; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Petugas front office terlatih OSS-RBA dan klasifikasi KBLI 2020."
-                ),
+                "staff_competence": ("Petugas front office terlatih OSS-RBA dan klasifikasi KBLI 2020."),
                 "staff_count": "3 petugas front office pendamping OSS-RBA",
                 "requirements": [
                     "NIK pada KTP-el pelaku usaha (NIK yang telah dipadankan sebagai NPWP)",
@@ -418,8 +385,7 @@ SERVICES = [
                 ],
                 "procedure": [
                     "Pemohon membuat hak akses di oss.go.id, mandiri atau dibantu petugas gerai",
-                    "Pemohon mengisi data pelaku usaha dan kegiatan usaha (KBLI, lokasi, skala "
-                    "usaha)",
+                    "Pemohon mengisi data pelaku usaha dan kegiatan usaha (KBLI, lokasi, skala usaha)",
                     "Sistem OSS menentukan tingkat risiko kegiatan usaha",
                     "Pemohon menyetujui pernyataan mandiri",
                     "NIB terbit di OSS dan diunduh pemohon; usaha berisiko menengah atau tinggi "
@@ -433,16 +399,12 @@ SERVICES = [
         "category": "Perizinan Kesehatan",
         "slug": "sip-dokter",
         "name": "Surat Izin Praktik Dokter (SIP Dokter)",
-        "summary": (
-            "Izin praktik dokter dan dokter gigi di fasilitas pelayanan kesehatan di Kota Bontang."
-        ),
+        "summary": ("Izin praktik dokter dan dokter gigi di fasilitas pelayanan kesehatan di Kota Bontang."),
         "national_system": "SiCantik",
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/089/DPMPTSP/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/089/DPMPTSP/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
@@ -455,13 +417,8 @@ SERVICES = [
                     "Wali Kota Bontang tentang pendelegasian kewenangan perizinan kepada Kepala "
                     "DPMPTSP; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Petugas memahami regulasi tenaga medis; verifikasi teknis oleh Dinas "
-                    "Kesehatan."
-                ),
-                "staff_count": (
-                    "1 petugas front office, 1 verifikator, 1 tim teknis Dinas Kesehatan"
-                ),
+                "staff_competence": ("Petugas memahami regulasi tenaga medis; verifikasi teknis oleh Dinas Kesehatan."),
+                "staff_count": ("1 petugas front office, 1 verifikator, 1 tim teknis Dinas Kesehatan"),
                 "requirements": [
                     "KTP-el dokter",
                     "Surat Tanda Registrasi (STR) yang berlaku",
@@ -484,17 +441,13 @@ SERVICES = [
         "category": "Perizinan Kesehatan",
         "slug": "sip-bidan",
         "name": "Surat Izin Praktik Bidan (SIPB)",
-        "summary": (
-            "Izin praktik bidan di fasilitas pelayanan kesehatan atau tempat praktik mandiri."
-        ),
+        "summary": ("Izin praktik bidan di fasilitas pelayanan kesehatan atau tempat praktik mandiri."),
         "national_system": "SiCantik",
         "versions": [
             {
                 # Overdue for review on purpose: the review date has passed.
                 "number": 1,
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/016/DPMPTSP/II/2024"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/016/DPMPTSP/II/2024"),
                 "decree_date": d(2024, 2, 20),
                 "published_on": d(2024, 2, 22),
                 "effective_date": d(2024, 3, 1),
@@ -511,15 +464,13 @@ SERVICES = [
                     + LAW_PUBLIC_SERVICE
                 ),
                 "staff_competence": (
-                    "Petugas memahami regulasi tenaga kesehatan; verifikasi teknis oleh Dinas "
-                    "Kesehatan."
+                    "Petugas memahami regulasi tenaga kesehatan; verifikasi teknis oleh Dinas Kesehatan."
                 ),
                 "staff_count": "1 petugas front office, 1 verifikator",
                 "requirements": [
                     "KTP-el bidan",
                     "Surat Tanda Registrasi Bidan (STRB) yang berlaku",
-                    "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan atau denah "
-                    "tempat praktik mandiri",
+                    "Surat keterangan dari pimpinan fasilitas pelayanan kesehatan atau denah tempat praktik mandiri",
                     "Pas foto berwarna terbaru ukuran 4×6",
                 ],
                 "procedure": [
@@ -536,16 +487,12 @@ SERVICES = [
         "category": "Perizinan Kesehatan",
         "slug": "apotek",
         "name": "Perizinan Berusaha Apotek (Sertifikat Standar)",
-        "summary": (
-            "Sertifikat Standar apotek melalui OSS-RBA dengan verifikasi teknis Dinas Kesehatan."
-        ),
+        "summary": ("Sertifikat Standar apotek melalui OSS-RBA dengan verifikasi teknis Dinas Kesehatan."),
         "national_system": "OSS-RBA",
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/090/DPMPTSP/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/090/DPMPTSP/XII/2024"),
                 "counter_time_minutes": 20,
                 "completion_time_value": 12,
                 "completion_time_unit": WORKING_DAYS,
@@ -560,9 +507,7 @@ SERVICES = [
                     "Standar Kegiatan Usaha dan Produk pada Penyelenggaraan "
                     "Perizinan Berusaha Berbasis Risiko Sektor Kesehatan; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Petugas terlatih OSS-RBA; verifikator apoteker dari Dinas Kesehatan."
-                ),
+                "staff_competence": ("Petugas terlatih OSS-RBA; verifikator apoteker dari Dinas Kesehatan."),
                 "staff_count": "1 petugas front office, 1 tim verifikasi lapangan",
                 "requirements": [
                     "NIB dengan KBLI 47722 (perdagangan eceran barang farmasi di apotek)",
@@ -591,9 +536,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/091/DPMPTSP/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala DPMPTSP Kota Bontang Nomor 500.16/091/DPMPTSP/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
@@ -611,8 +554,7 @@ SERVICES = [
                     "Daerah dan Retribusi Daerah; " + LAW_PUBLIC_SERVICE
                 ),
                 "staff_competence": (
-                    "Petugas memahami ketentuan titik reklame; tim teknis lintas OPD (DPUPR, "
-                    "Bapenda)."
+                    "Petugas memahami ketentuan titik reklame; tim teknis lintas OPD (DPUPR, Bapenda)."
                 ),
                 "staff_count": "1 petugas front office, 1 verifikator, tim teknis survei lokasi",
                 "requirements": [
@@ -638,16 +580,11 @@ SERVICES = [
         "category": "Pendaftaran Penduduk",
         "slug": "ktp-el",
         "name": "Kartu Tanda Penduduk Elektronik (KTP-el)",
-        "summary": (
-            "Perekaman dan pencetakan KTP-el baru, penggantian karena rusak, hilang atau perubahan "
-            "data."
-        ),
+        "summary": ("Perekaman dan pencetakan KTP-el baru, penggantian karena rusak, hilang atau perubahan data."),
         "versions": [
             {
                 "number": 1,
-                "decree_number": (
-                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/007/DKPS/I/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/007/DKPS/I/2024"),
                 "decree_date": d(2024, 1, 8),
                 "published_on": d(2024, 1, 10),
                 "effective_date": d(2024, 1, 15),
@@ -669,9 +606,7 @@ SERVICES = [
                     "Surat pengantar RT dan kelurahan tidak lagi diminta; fotokopi KK diganti "
                     "pemeriksaan NIK di SIAK; waktu di loket 20 → 15 menit; selesai dalam 1 jam."
                 ),
-                "decree_number": (
-                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/019/DKPS/II/2025"
-                ),
+                "decree_number": ("Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/019/DKPS/II/2025"),
                 "decree_date": d(2025, 2, 17),
                 "published_on": d(2025, 2, 19),
                 "effective_date": d(2025, 3, 3),
@@ -692,15 +627,12 @@ SERVICES = [
             "fee_legal_basis": FREE_DUKCAPIL,
             "product": "KTP-el",
             "legal_basis": LEGAL_DUKCAPIL,
-            "staff_competence": (
-                "Operator SIAK bersertifikat; petugas perekaman biometrik terlatih."
-            ),
+            "staff_competence": ("Operator SIAK bersertifikat; petugas perekaman biometrik terlatih."),
             "staff_count": "3 petugas loket, 2 operator perekaman, 1 operator pencetakan",
             "procedure": [
                 "Pemohon mengambil nomor antrean",
                 "Petugas memeriksa data NIK di SIAK",
-                "Perekaman biometrik (foto, sidik jari, iris, tanda tangan) bagi yang belum "
-                "merekam",
+                "Perekaman biometrik (foto, sidik jari, iris, tanda tangan) bagi yang belum merekam",
                 "Verifikasi data dan pencetakan KTP-el",
                 "KTP-el diserahkan dan diperiksa kebenarannya oleh pemohon",
             ],
@@ -715,17 +647,14 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/101/DKPS/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/101/DKPS/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": HOURS,
                 "fee_is_free": True,
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": (
-                    "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF "
-                    "bertanda tangan elektronik)"
+                    "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF bertanda tangan elektronik)"
                 ),
                 "legal_basis": LEGAL_DUKCAPIL,
                 "staff_competence": "Operator SIAK bersertifikat.",
@@ -754,9 +683,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/102/DKPS/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/102/DKPS/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
@@ -768,8 +695,7 @@ SERVICES = [
                 "staff_count": "2 petugas loket, 1 pejabat pencatatan sipil",
                 "requirements": [
                     "Surat keterangan kelahiran dari rumah sakit, puskesmas atau bidan",
-                    "Buku nikah atau akta perkawinan orang tua, atau Surat Pernyataan Tanggung "
-                    "Jawab Mutlak (SPTJM)",
+                    "Buku nikah atau akta perkawinan orang tua, atau Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)",
                     "Kartu Keluarga tempat anak didaftarkan",
                     "KTP-el orang tua",
                 ],
@@ -791,9 +717,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/103/DKPS/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/103/DKPS/XII/2024"),
                 "counter_time_minutes": 10,
                 "completion_time_value": 1,
                 "completion_time_unit": HOURS,
@@ -801,8 +725,7 @@ SERVICES = [
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": "Kartu Identitas Anak (KIA)",
                 "legal_basis": (
-                    "Peraturan Menteri Dalam Negeri Nomor 2 Tahun 2016 tentang "
-                    "Kartu Identitas Anak; " + LEGAL_DUKCAPIL
+                    "Peraturan Menteri Dalam Negeri Nomor 2 Tahun 2016 tentang Kartu Identitas Anak; " + LEGAL_DUKCAPIL
                 ),
                 "staff_competence": "Operator SIAK bersertifikat.",
                 "staff_count": "2 petugas loket",
@@ -829,9 +752,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/104/DKPS/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Disdukcapil Kota Bontang Nomor 470/104/DKPS/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
@@ -865,9 +786,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/012/PKM-BU1/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/012/PKM-BU1/XII/2024"),
                 "counter_time_minutes": 5,
                 "completion_time_value": 90,
                 "completion_time_unit": MINUTES,
@@ -879,17 +798,14 @@ SERVICES = [
                     "Kesehatan) yang aktif tidak dipungut biaya."
                 ),
                 "product": (
-                    "Pemeriksaan, diagnosis, resep obat, dan bila perlu surat rujukan atau surat "
-                    "keterangan sehat"
+                    "Pemeriksaan, diagnosis, resep obat, dan bila perlu surat rujukan atau surat keterangan sehat"
                 ),
                 "legal_basis": (
                     "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; "
                     "Peraturan Menteri Kesehatan Nomor 19 Tahun 2024 tentang "
                     "Penyelenggaraan Pusat Kesehatan Masyarakat; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Dokter ber-STR dan SIP; perawat ber-STR; petugas pendaftaran terlatih P-Care."
-                ),
+                "staff_competence": ("Dokter ber-STR dan SIP; perawat ber-STR; petugas pendaftaran terlatih P-Care."),
                 "staff_count": "2 dokter, 3 perawat, 2 petugas pendaftaran",
                 "requirements": [
                     "KTP-el, KIA atau NIK pasien",
@@ -916,9 +832,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/013/PKM-BU1/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/013/PKM-BU1/XII/2024"),
                 "counter_time_minutes": 5,
                 "completion_time_value": 30,
                 "completion_time_unit": MINUTES,
@@ -951,19 +865,14 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/014/PKM-BU1/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala UPT Puskesmas Bontang Utara I Nomor 445/014/PKM-BU1/XII/2024"),
                 "counter_time_minutes": 5,
                 "completion_time_value": 60,
                 "completion_time_unit": MINUTES,
                 "fee_is_free": True,
-                "fee_legal_basis": (
-                    "Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak."
-                ),
+                "fee_legal_basis": ("Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak."),
                 "product": (
-                    "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, "
-                    "rujukan bila perlu"
+                    "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, rujukan bila perlu"
                 ),
                 "legal_basis": (
                     "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan; "
@@ -971,9 +880,7 @@ SERVICES = [
                     "Penyelenggaraan Pelayanan Kesehatan Masa Sebelum Hamil, "
                     "Masa Hamil, Persalinan, dan Masa Sesudah Melahirkan; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Bidan ber-STR dan SIPB; dokter untuk pemeriksaan trimester pertama dan ketiga."
-                ),
+                "staff_competence": ("Bidan ber-STR dan SIPB; dokter untuk pemeriksaan trimester pertama dan ketiga."),
                 "staff_count": "3 bidan, 1 dokter",
                 "requirements": [
                     "Buku KIA",
@@ -996,17 +903,11 @@ SERVICES = [
         "category": "Kepesertaan JKN",
         "slug": "pendaftaran-peserta-jkn",
         "name": "Pendaftaran Peserta JKN",
-        "summary": (
-            "Pendaftaran peserta Jaminan Kesehatan Nasional segmen Pekerja Bukan Penerima Upah "
-            "(mandiri)."
-        ),
+        "summary": ("Pendaftaran peserta Jaminan Kesehatan Nasional segmen Pekerja Bukan Penerima Upah (mandiri)."),
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala BPJS Kesehatan Kantor Cabang Bontang Nomor "
-                    "015/KC-BTG/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala BPJS Kesehatan Kantor Cabang Bontang Nomor 015/KC-BTG/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 30,
                 "completion_time_unit": MINUTES,
@@ -1016,8 +917,7 @@ SERVICES = [
                     "Peraturan Presiden tentang Jaminan Kesehatan."
                 ),
                 "product": (
-                    "Nomor peserta, kartu JKN digital di Mobile JKN dan nomor virtual account "
-                    "pembayaran iuran"
+                    "Nomor peserta, kartu JKN digital di Mobile JKN dan nomor virtual account pembayaran iuran"
                 ),
                 "legal_basis": (
                     "Undang-Undang Nomor 40 Tahun 2004 tentang Sistem Jaminan "
@@ -1053,9 +953,7 @@ SERVICES = [
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 21/SK-64.74/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 21/SK-64.74/XII/2024"),
                 "counter_time_minutes": 10,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
@@ -1066,19 +964,14 @@ SERVICES = [
                     "Penerimaan Negara Bukan Pajak yang Berlaku pada Kementerian ATR/BPN: Rp50.000 "
                     "per sertipikat, dibayar melalui bank persepsi."
                 ),
-                "product": (
-                    "Catatan hasil pengecekan pada sertipikat atau surat keterangan pendaftaran "
-                    "tanah"
-                ),
+                "product": ("Catatan hasil pengecekan pada sertipikat atau surat keterangan pendaftaran tanah"),
                 "legal_basis": (
                     "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
                     "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
                     "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010 "
                     "tentang Standar Pelayanan dan Pengaturan Pertanahan; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Petugas loket dan petugas buku tanah memahami pendaftaran tanah."
-                ),
+                "staff_competence": ("Petugas loket dan petugas buku tanah memahami pendaftaran tanah."),
                 "staff_count": "2 petugas loket, 1 petugas buku tanah",
                 "requirements": [
                     "Formulir permohonan yang telah diisi dan ditandatangani",
@@ -1100,15 +993,11 @@ SERVICES = [
         "category": "Pendaftaran Tanah",
         "slug": "peralihan-hak-jual-beli",
         "name": "Peralihan Hak atas Tanah karena Jual Beli",
-        "summary": (
-            "Pencatatan peralihan hak (balik nama) sertipikat berdasarkan akta jual beli PPAT."
-        ),
+        "summary": ("Pencatatan peralihan hak (balik nama) sertipikat berdasarkan akta jual beli PPAT."),
         "versions": [
             {
                 **V1_2025,
-                "decree_number": (
-                    "Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 22/SK-64.74/XII/2024"
-                ),
+                "decree_number": ("Keputusan Kepala Kantor Pertanahan Kota Bontang Nomor 22/SK-64.74/XII/2024"),
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
@@ -1123,12 +1012,9 @@ SERVICES = [
                 "legal_basis": (
                     "Undang-Undang Nomor 5 Tahun 1960 tentang Peraturan Dasar Pokok-Pokok Agraria; "
                     "Peraturan Pemerintah Nomor 24 Tahun 1997 tentang Pendaftaran Tanah; Peraturan "
-                    "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010; "
-                    + LAW_PUBLIC_SERVICE
+                    "Pemerintah Nomor 18 Tahun 2021; Peraturan Kepala BPN Nomor 1 Tahun 2010; " + LAW_PUBLIC_SERVICE
                 ),
-                "staff_competence": (
-                    "Petugas loket dan pejabat pendaftaran hak memahami peralihan hak dan PPAT."
-                ),
+                "staff_competence": ("Petugas loket dan pejabat pendaftaran hak memahami peralihan hak dan PPAT."),
                 "staff_count": "2 petugas loket, 2 petugas pendaftaran hak",
                 "requirements": [
                     "Formulir permohonan yang ditandatangani penerima hak atau kuasanya",
@@ -1216,17 +1102,13 @@ VERSION_FIELDS = (
 def _set_lines(model, version: StandardVersion, texts: list[str]) -> int:
     created = 0
     for position, text in enumerate(texts, start=1):
-        _row, new = upsert(
-            model, lookup={"version": version, "position": position}, values={"text": text}
-        )
+        _row, new = upsert(model, lookup={"version": version, "position": position}, values={"text": text})
         created += new
     model.objects.filter(version=version, position__gt=len(texts)).delete()
     return created
 
 
-def _seed_version(
-    service: Service, unit: Unit, spec: dict, publisher
-) -> tuple[StandardVersion, int]:
+def _seed_version(service: Service, unit: Unit, spec: dict, publisher) -> tuple[StandardVersion, int]:
     """Create or complete one version.
 
     A published version is frozen by database triggers (and its requirement and procedure
@@ -1260,9 +1142,7 @@ def _seed_version(
             existing.save(update_fields=["next_review_date"])
         return existing, 0
 
-    version, new = upsert(
-        StandardVersion, lookup=lookup, values={**values, "status": StandardVersion.Status.DRAFT}
-    )
+    version, new = upsert(StandardVersion, lookup=lookup, values={**values, "status": StandardVersion.Status.DRAFT})
     created = int(new)
     created += _set_lines(RequirementItem, version, spec["requirements"])
     created += _set_lines(ProcedureStep, version, spec["procedure"])
@@ -1308,9 +1188,7 @@ def seed(*, stdout) -> None:
         created += new
         publisher = User.objects.filter(username=PUBLISHER[spec["unit"]]).first()
         for version_spec in spec["versions"]:
-            version, new = _seed_version(
-                service, unit, {**spec.get("common", {}), **version_spec}, publisher
-            )
+            version, new = _seed_version(service, unit, {**spec.get("common", {}), **version_spec}, publisher)
             versions[spec["slug"], version.number] = version
             created += new
 

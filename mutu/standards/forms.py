@@ -14,16 +14,20 @@ class ServiceForm(forms.Form):
     category_name = forms.CharField(label=_("Category"), max_length=120, required=False)
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
     national_system = forms.CharField(
-        label=_("National system"), max_length=80, required=False,
+        label=_("National system"),
+        max_length=80,
+        required=False,
         help_text=_("Where the permit is also processed, e.g. OSS-RBA, SIMBG, SiCantik."),
     )
 
 
 class DraftForm(forms.ModelForm):
-    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 6}),
-                                   help_text=LINES_HELP, required=False)
-    procedure = forms.CharField(label=_("Procedure"), widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text=LINES_HELP, required=False)
+    requirements = forms.CharField(
+        label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 6}), help_text=LINES_HELP, required=False
+    )
+    procedure = forms.CharField(
+        label=_("Procedure"), widget=forms.Textarea(attrs={"rows": 6}), help_text=LINES_HELP, required=False
+    )
 
     class Meta:
         model = StandardVersion
@@ -33,9 +37,19 @@ class DraftForm(forms.ModelForm):
             "next_review_date": DateInput(),
             **{
                 name: forms.Textarea(attrs={"rows": 3})
-                for name in ["fee_legal_basis", "product", "complaint_handling", "legal_basis", "facilities",
-                             "staff_competence", "internal_supervision", "staff_count", "service_guarantee",
-                             "safety_guarantee", "staff_evaluation"]
+                for name in [
+                    "fee_legal_basis",
+                    "product",
+                    "complaint_handling",
+                    "legal_basis",
+                    "facilities",
+                    "staff_competence",
+                    "internal_supervision",
+                    "staff_count",
+                    "service_guarantee",
+                    "safety_guarantee",
+                    "staff_evaluation",
+                ]
             },
         }
 
@@ -93,7 +107,9 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for value, label in ConsultationParticipants.Group.choices:
             self.fields[value] = forms.IntegerField(
-                label=_("Participants: %(group)s") % {"group": label}, min_value=0, max_value=100000,
+                label=_("Participants: %(group)s") % {"group": label},
+                min_value=0,
+                max_value=100000,
                 required=False,
             )
 

@@ -79,9 +79,7 @@ class StandardVersion(models.Model):
     change_summary = models.CharField(_("what changed"), max_length=300, blank=True)
 
     # Components delivered to the public (requirements and procedure are child rows).
-    counter_time_minutes = models.PositiveIntegerField(
-        _("time at the counter (minutes)"), null=True, blank=True
-    )
+    counter_time_minutes = models.PositiveIntegerField(_("time at the counter (minutes)"), null=True, blank=True)
     completion_time_value = models.PositiveIntegerField(_("time to completion"), null=True, blank=True)
     completion_time_unit = models.CharField(
         _("unit of time to completion"), max_length=12, choices=TimeUnit.choices, blank=True
@@ -147,9 +145,7 @@ class StandardVersion(models.Model):
                 ),
                 name="standardversion_completion_time_consistent",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="standardversion_valid_status"
-            ),
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="standardversion_valid_status"),
         ]
 
     def __str__(self):
@@ -227,6 +223,9 @@ class ConsultationParticipants(models.Model):
             models.CheckConstraint(condition=Q(count__gt=0), name="participants_count_positive"),
         ]
 
+    def __str__(self):
+        return f"{self.get_group_display()}: {self.count}"
+
 
 class Maklumat(models.Model):
     """The unit's signed public promise; the newest by signing date is the one in force."""
@@ -237,7 +236,12 @@ class Maklumat(models.Model):
     signatory_title = models.CharField(_("title of the signatory"), max_length=160)
     signed_on = models.DateField(_("signed on"))
     scan = models.ForeignKey(
-        "core.StoredFile", verbose_name=_("signed scan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.StoredFile",
+        verbose_name=_("signed scan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField()
 

@@ -73,9 +73,7 @@ def counter_time_text(version: StandardVersion) -> str:
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url``, sized by the print stylesheet."""
-    return segno.make(url, error="m").svg_inline(
-        scale=3, omitsize=True, title=_("QR code of the page address")
-    )
+    return segno.make(url, error="m").svg_inline(scale=3, omitsize=True, title=_("QR code of the page address"))
 
 
 def _describe(version: StandardVersion | None) -> StandardVersion | None:
@@ -143,9 +141,7 @@ def unit(request, slug):
 
 @require_GET
 def locations(request):
-    return render(
-        request, "standards/public/locations.html", {"locations": selectors.public_location_list()}
-    )
+    return render(request, "standards/public/locations.html", {"locations": selectors.public_location_list()})
 
 
 @require_GET
@@ -176,9 +172,7 @@ def _service_context(unit_slug: str, service_slug: str) -> dict:
     try:
         unit = selectors.public_unit_by_slug(slug=unit_slug)
         today = _local_today(unit.timezone)
-        service, version = selectors.public_service_detail(
-            unit_slug=unit_slug, service_slug=service_slug, today=today
-        )
+        service, version = selectors.public_service_detail(unit_slug=unit_slug, service_slug=service_slug, today=today)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return {
@@ -196,9 +190,7 @@ def _service_context(unit_slug: str, service_slug: str) -> dict:
 
 @require_GET
 def service(request, unit_slug, service_slug):
-    return render(
-        request, "standards/public/service.html", _service_context(unit_slug, service_slug)
-    )
+    return render(request, "standards/public/service.html", _service_context(unit_slug, service_slug))
 
 
 @require_GET

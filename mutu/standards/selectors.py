@@ -68,7 +68,9 @@ def public_services(*, today: datetime.date, query: str = "", unit=None) -> list
     return services
 
 
-def public_service_detail(*, unit_slug: str, service_slug: str, today: datetime.date) -> tuple[Service, StandardVersion]:
+def public_service_detail(
+    *, unit_slug: str, service_slug: str, today: datetime.date
+) -> tuple[Service, StandardVersion]:
     """The service and its version in force; Service.DoesNotExist when nothing is published."""
     service = (
         Service.objects.filter(is_active=True, unit__is_active=True)
@@ -91,8 +93,9 @@ def unit_standards_overview(*, unit, today: datetime.date) -> list[Service]:
     services = list(
         Service.objects.filter(unit=unit)
         .select_related("category")
-        .prefetch_related(Prefetch("versions", queryset=StandardVersion.objects.order_by("-number"),
-                                   to_attr="all_versions"))
+        .prefetch_related(
+            Prefetch("versions", queryset=StandardVersion.objects.order_by("-number"), to_attr="all_versions")
+        )
         .order_by("category__position", "category__name", "name")
     )
     for service in services:
@@ -186,9 +189,7 @@ def public_location_list():
     from mutu.organisations.models import Location
     from mutu.organisations.selectors import public_locations
 
-    mpp_first = Case(
-        When(kind=Location.Kind.MPP, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
+    mpp_first = Case(When(kind=Location.Kind.MPP, then=Value(0)), default=Value(1), output_field=IntegerField())
     return public_locations().order_by(mpp_first, "name")
 
 

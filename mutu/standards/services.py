@@ -53,9 +53,18 @@ GOVERNANCE_FIELDS = ["decree_scan", "next_review_date"]
 
 
 def _audit_version(version, *, by, action, before=None):
-    record_audit(actor=by, action=action, obj=version, unit=version.service.unit, before=before,
-                 after={**snapshot(version), "requirements": [r.text for r in version.requirements.all()],
-                        "procedure": [s.text for s in version.procedure_steps.all()]})
+    record_audit(
+        actor=by,
+        action=action,
+        obj=version,
+        unit=version.service.unit,
+        before=before,
+        after={
+            **snapshot(version),
+            "requirements": [r.text for r in version.requirements.all()],
+            "procedure": [s.text for s in version.procedure_steps.all()],
+        },
+    )
 
 
 @transaction.atomic
@@ -70,8 +79,9 @@ def service_create(
     category = None
     if category_name.strip():
         category, _created = ServiceCategory.objects.get_or_create(unit=unit, name=category_name.strip())
-    service = Service(unit=unit, name=name.strip(), slug=slug, category=category, summary=summary,
-                      national_system=national_system)
+    service = Service(
+        unit=unit, name=name.strip(), slug=slug, category=category, summary=summary, national_system=national_system
+    )
     service.full_clean()
     service.save()
     record_audit(actor=by, action="service.create", obj=service, unit=unit, after=snapshot(service))
@@ -121,8 +131,11 @@ def draft_update(
     *, draft: StandardVersion, fields: dict, requirements: list[str], procedure: list[str], by
 ) -> StandardVersion:
     _require_draft(draft)
-    before = {**snapshot(draft), "requirements": [r.text for r in draft.requirements.all()],
-              "procedure": [s.text for s in draft.procedure_steps.all()]}
+    before = {
+        **snapshot(draft),
+        "requirements": [r.text for r in draft.requirements.all()],
+        "procedure": [s.text for s in draft.procedure_steps.all()],
+    }
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not content fields: {sorted(unknown)}")
@@ -189,7 +202,9 @@ def version_publish(*, version: StandardVersion, effective_date: datetime.date, 
     now = timezone.now()
     # Conditional update: two officers pressing "publish" at once publish it once.
     claimed = StandardVersion.objects.filter(pk=version.pk, status=StandardVersion.Status.DRAFT).update(
-        status=StandardVersion.Status.PUBLISHED, effective_date=effective_date, published_at=now,
+        status=StandardVersion.Status.PUBLISHED,
+        effective_date=effective_date,
+        published_at=now,
         published_by=by if by is not None and by.is_authenticated else None,
     )
     if claimed != 1:
@@ -202,8 +217,7 @@ def version_publish(*, version: StandardVersion, effective_date: datetime.date, 
 @transaction.atomic
 def draft_discard(*, draft: StandardVersion, by) -> None:
     _require_draft(draft)
-    record_audit(actor=by, action="standard.draft_discard", obj=draft, unit=draft.service.unit,
-                 before=snapshot(draft))
+    record_audit(actor=by, action="standard.draft_discard", obj=draft, unit=draft.service.unit, before=snapshot(draft))
     draft.delete()
 
 
@@ -215,12 +229,19 @@ def version_set_governance(
     before = snapshot(version, GOVERNANCE_FIELDS)
     unit = version.service.unit
     if decree_scan is not None:
-        version.decree_scan = store_upload(upload=decree_scan, purpose="standard.decree", unit=unit,
-                                           is_public=True, by=by)
+        version.decree_scan = store_upload(
+            upload=decree_scan, purpose="standard.decree", unit=unit, is_public=True, by=by
+        )
     version.next_review_date = next_review_date
     version.save(update_fields=GOVERNANCE_FIELDS)
-    record_audit(actor=by, action="standard.governance", obj=version, unit=unit, before=before,
-                 after=snapshot(version, GOVERNANCE_FIELDS))
+    record_audit(
+        actor=by,
+        action="standard.governance",
+        obj=version,
+        unit=unit,
+        before=before,
+        after=snapshot(version, GOVERNANCE_FIELDS),
+    )
     return version
 
 
@@ -248,15 +269,27 @@ def consultation_add(
         )
     unit = version.service.unit
     consultation = PublicConsultation.objects.create(
-        version=version, held_on=held_on, venue=venue, minutes=minutes, recorded_at=timezone.now(),
-        minutes_scan=store_upload(upload=minutes_scan, purpose="standard.consultation", unit=unit,
-                                  is_public=True, by=by) if minutes_scan else None,
+        version=version,
+        held_on=held_on,
+        venue=venue,
+        minutes=minutes,
+        recorded_at=timezone.now(),
+        minutes_scan=store_upload(
+            upload=minutes_scan, purpose="standard.consultation", unit=unit, is_public=True, by=by
+        )
+        if minutes_scan
+        else None,
     )
     ConsultationParticipants.objects.bulk_create(
         ConsultationParticipants(consultation=consultation, group=g, count=n) for g, n in counts.items()
     )
-    record_audit(actor=by, action="standard.consultation_add", obj=consultation, unit=unit,
-                 after={**snapshot(consultation), "participants": counts})
+    record_audit(
+        actor=by,
+        action="standard.consultation_add",
+        obj=consultation,
+        unit=unit,
+        after={**snapshot(consultation), "participants": counts},
+    )
     return consultation
 
 
@@ -276,8 +309,14 @@ def maklumat_create(
             _("A maklumat signed on this date already exists."),
             field_errors={"signed_on": [_("A maklumat signed on this date already exists.")]},
         )
-    maklumat = Maklumat(unit=unit, text=text.strip(), signatory_name=signatory_name,
-                        signatory_title=signatory_title, signed_on=signed_on, created_at=timezone.now())
+    maklumat = Maklumat(
+        unit=unit,
+        text=text.strip(),
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+        signed_on=signed_on,
+        created_at=timezone.now(),
+    )
     if scan is not None:
         maklumat.scan = store_upload(upload=scan, purpose="maklumat", unit=unit, is_public=True, by=by)
     maklumat.full_clean()

@@ -54,14 +54,18 @@ def unit_standards(request, slug):
     unit = _unit(request.user, slug)
     today = _today(unit)
     service_list = selectors.unit_standards_overview(unit=unit, today=today)
-    return render(request, "standards/unit_standards.html", {
-        "unit": unit,
-        "services": service_list,
-        "overdue_count": sum(1 for s in service_list if s.review_overdue),
-        "can_manage": org_selectors.can_manage_unit(user=request.user, unit=unit),
-        "maklumat": selectors.current_maklumat(unit=unit, today=today),
-        "today": today,
-    })
+    return render(
+        request,
+        "standards/unit_standards.html",
+        {
+            "unit": unit,
+            "services": service_list,
+            "overdue_count": sum(1 for s in service_list if s.review_overdue),
+            "can_manage": org_selectors.can_manage_unit(user=request.user, unit=unit),
+            "maklumat": selectors.current_maklumat(unit=unit, today=today),
+            "today": today,
+        },
+    )
 
 
 @staff_required
@@ -76,8 +80,11 @@ def service_add(request, slug):
         else:
             messages.success(request, _("Service added. Now write its standard."))
             return redirect("standards:service", service.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Add a service"), "cancel_url": f"/kelola/standar/unit/{unit.slug}/"})
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Add a service"), "cancel_url": f"/kelola/standar/unit/{unit.slug}/"},
+    )
 
 
 @staff_required
@@ -87,15 +94,19 @@ def service_detail(request, pk):
     versions = service.all_versions
     current = selectors.current_version(versions=versions, today=today)
     compare = forms.CompareForm(versions=service.versions.all())
-    return render(request, "standards/service.html", {
-        "service": service,
-        "versions": versions,
-        "current": current,
-        "draft": next((v for v in versions if v.status == StandardVersion.Status.DRAFT), None),
-        "can_manage": org_selectors.can_manage_unit(user=request.user, unit=service.unit),
-        "compare": compare,
-        "today": today,
-    })
+    return render(
+        request,
+        "standards/service.html",
+        {
+            "service": service,
+            "versions": versions,
+            "current": current,
+            "draft": next((v for v in versions if v.status == StandardVersion.Status.DRAFT), None),
+            "can_manage": org_selectors.can_manage_unit(user=request.user, unit=service.unit),
+            "compare": compare,
+            "today": today,
+        },
+    )
 
 
 @staff_required
@@ -116,15 +127,19 @@ def draft_edit(request, pk):
     version = _version(request.user, pk)
     unit = version.service.unit
     _require_manage(request.user, unit)
-    if not version.status == StandardVersion.Status.DRAFT:
+    if version.status != StandardVersion.Status.DRAFT:
         messages.error(request, _("A published version cannot be changed. Start a new draft instead."))
         return redirect("standards:version", version.pk)
     form = forms.DraftForm(request.POST or None, instance=version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.draft_update(draft=StandardVersion.objects.select_related("service__unit").get(pk=version.pk),
-                                  fields=form.content(), requirements=form.lines("requirements"),
-                                  procedure=form.lines("procedure"), by=request.user)
+            services.draft_update(
+                draft=StandardVersion.objects.select_related("service__unit").get(pk=version.pk),
+                fields=form.content(),
+                requirements=form.lines("requirements"),
+                procedure=form.lines("procedure"),
+                by=request.user,
+            )
         except (ApplicationError, ValidationError) as exc:
             apply_service_error(form, exc)
         else:
@@ -138,15 +153,20 @@ def version_detail(request, pk):
     version = _version(request.user, pk)
     unit = version.service.unit
     can_manage = org_selectors.can_manage_unit(user=request.user, unit=unit)
-    return render(request, "standards/version.html", {
-        "version": version,
-        "components": version_components(version),
-        "missing": services.missing_public_components(version) if not version.is_published else [],
-        "can_manage": can_manage,
-        "publish_form": forms.PublishForm(prefix="publish"),
-        "governance_form": forms.GovernanceForm(
-            prefix="gov", initial={"next_review_date": version.next_review_date}),
-    })
+    return render(
+        request,
+        "standards/version.html",
+        {
+            "version": version,
+            "components": version_components(version),
+            "missing": services.missing_public_components(version) if not version.is_published else [],
+            "can_manage": can_manage,
+            "publish_form": forms.PublishForm(prefix="publish"),
+            "governance_form": forms.GovernanceForm(
+                prefix="gov", initial={"next_review_date": version.next_review_date}
+            ),
+        },
+    )
 
 
 @staff_required
@@ -157,21 +177,27 @@ def version_publish(request, pk):
     form = forms.PublishForm(request.POST, prefix="publish")
     if form.is_valid():
         try:
-            services.version_publish(version=version, effective_date=form.cleaned_data["effective_date"],
-                                     by=request.user)
+            services.version_publish(
+                version=version, effective_date=form.cleaned_data["effective_date"], by=request.user
+            )
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, _("Version %(number)s published.") % {"number": version.number})
             return redirect("standards:version", version.pk)
-    return render(request, "standards/version.html", {
-        "version": version,
-        "components": version_components(version),
-        "missing": services.missing_public_components(version),
-        "can_manage": True,
-        "publish_form": form,
-        "governance_form": forms.GovernanceForm(prefix="gov"),
-    }, status=422)
+    return render(
+        request,
+        "standards/version.html",
+        {
+            "version": version,
+            "components": version_components(version),
+            "missing": services.missing_public_components(version),
+            "can_manage": True,
+            "publish_form": form,
+            "governance_form": forms.GovernanceForm(prefix="gov"),
+        },
+        status=422,
+    )
 
 
 @staff_required
@@ -196,21 +222,30 @@ def version_governance(request, pk):
     form = forms.GovernanceForm(request.POST, request.FILES, prefix="gov")
     if form.is_valid():
         try:
-            services.version_set_governance(version=version, next_review_date=form.cleaned_data["next_review_date"],
-                                            decree_scan=form.cleaned_data["decree_scan"], by=request.user)
+            services.version_set_governance(
+                version=version,
+                next_review_date=form.cleaned_data["next_review_date"],
+                decree_scan=form.cleaned_data["decree_scan"],
+                by=request.user,
+            )
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, _("Governance saved."))
             return redirect("standards:version", version.pk)
-    return render(request, "standards/version.html", {
-        "version": version,
-        "components": version_components(version),
-        "missing": [],
-        "can_manage": True,
-        "publish_form": forms.PublishForm(prefix="publish"),
-        "governance_form": form,
-    }, status=422)
+    return render(
+        request,
+        "standards/version.html",
+        {
+            "version": version,
+            "components": version_components(version),
+            "missing": [],
+            "can_manage": True,
+            "publish_form": forms.PublishForm(prefix="publish"),
+            "governance_form": form,
+        },
+        status=422,
+    )
 
 
 @staff_required
@@ -221,20 +256,30 @@ def consultation_add(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.consultation_add(version=version, held_on=d["held_on"], venue=d["venue"], minutes=d["minutes"],
-                                      participants=form.participants(), minutes_scan=d["minutes_scan"],
-                                      by=request.user)
+            services.consultation_add(
+                version=version,
+                held_on=d["held_on"],
+                venue=d["venue"],
+                minutes=d["minutes"],
+                participants=form.participants(),
+                minutes_scan=d["minutes_scan"],
+                by=request.user,
+            )
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, _("Public consultation recorded."))
             return redirect("standards:version", version.pk)
-    return render(request, "core/form_page.html", {
-        "form": form,
-        "title": _("Record a public consultation"),
-        "intro": str(version),
-        "cancel_url": f"/kelola/standar/versi/{version.pk}/",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Record a public consultation"),
+            "intro": str(version),
+            "cancel_url": f"/kelola/standar/versi/{version.pk}/",
+        },
+    )
 
 
 @staff_required
@@ -266,9 +311,13 @@ def maklumat(request, slug):
             else:
                 messages.success(request, _("Maklumat saved."))
                 return redirect("standards:maklumat", unit.slug)
-    return render(request, "standards/maklumat.html", {
-        "unit": unit,
-        "can_manage": can_manage,
-        "form": form,
-        "rows": unit.maklumat.select_related("scan").all(),
-    })
+    return render(
+        request,
+        "standards/maklumat.html",
+        {
+            "unit": unit,
+            "can_manage": can_manage,
+            "form": form,
+            "rows": unit.maklumat.select_related("scan").all(),
+        },
+    )

@@ -84,9 +84,7 @@ def browser(_allow_async_unsafe):
 
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     except Exception:
         playwright.stop()
         raise
@@ -127,9 +125,7 @@ def _flush_despite_immutability_triggers() -> None:
         return
     import importlib
 
-    triggers = importlib.import_module(
-        "mutu.standards.migrations.0002_published_versions_are_immutable"
-    )
+    triggers = importlib.import_module("mutu.standards.migrations.0002_published_versions_are_immutable")
     with connection.schema_editor() as editor:
         triggers.drop_triggers(None, editor)
     try:
@@ -170,9 +166,7 @@ def _href(page, base: str, path: str, selector: str, problems: list[str]) -> str
     page.goto(base + path)
     link = page.locator(selector).first
     if link.count() == 0:
-        found = page.eval_on_selector_all(
-            "main a[href]", "els => els.map(e => e.getAttribute('href'))"
-        )
+        found = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
         problems.append(f"{path}: no link matching {selector!r}; links in <main>: {found[:20]}")
         return None
     return link.get_attribute("href")
@@ -198,9 +192,7 @@ def test_public_pages_are_accessible(browser, site):
 
     # The home page is the catalogue itself: 200, no redirect.
     response = page.goto(site + "/")
-    assert response is not None and response.status == 200, (
-        f"/ answered {response and response.status}"
-    )
+    assert response is not None and response.status == 200, f"/ answered {response and response.status}"
     assert response.request.redirected_from is None, "/ redirected"
     assert page.url == site + "/"
 
@@ -266,9 +258,7 @@ def test_catalogue_search_works_without_javascript(browser, site):
             search.press("Enter")
 
         assert "q=ktp" in page.url, f"the search did not submit as GET ?q=ktp (at {page.url})"
-        links = page.eval_on_selector_all(
-            "main a[href]", "els => els.map(e => e.textContent.toLowerCase())"
-        )
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.textContent.toLowerCase())")
         hits = [t.strip() for t in links if "ktp" in t or "kartu tanda penduduk" in t]
         assert hits, f"no result about KTP for q=ktp; links in <main>: {links[:20]}"
     finally:

@@ -22,8 +22,7 @@ def test_services_write_an_audit_row_with_the_request_id(world, login):
 
 
 def test_the_audit_log_is_append_only(world):
-    event = record_audit(actor=world.alice, action="test", obj=world.dpmptsp, unit=world.dpmptsp,
-                         after={"x": 1})
+    event = record_audit(actor=world.alice, action="test", obj=world.dpmptsp, unit=world.dpmptsp, after={"x": 1})
     with pytest.raises(PermissionError):
         event.save()
     with pytest.raises(PermissionError):

@@ -104,9 +104,7 @@ def test_bar_none_values_have_no_bar_and_dash():
     assert_clean(chart)
     assert len(rects(chart)) == 2
     assert table_rows(chart) == [("A", "4"), ("B", "\u2013"), ("C", "2")]
-    values = [
-        t.text for t in parse(chart.svg).iter(f"{SVG}text") if t.get("class") == "chart-value"
-    ]
+    values = [t.text for t in parse(chart.svg).iter(f"{SVG}text") if t.get("class") == "chart-value"]
     assert values == ["4", "\u2013", "2"]
 
 
@@ -140,9 +138,7 @@ def test_custom_number_format_receives_float():
         seen.append(type(value))
         return f"{value:.1f} %"
 
-    chart = bar_chart(
-        title="T", data=[("A", Decimal("12.34")), ("B", 7)], value_label="%", number_format=fmt
-    )
+    chart = bar_chart(title="T", data=[("A", Decimal("12.34")), ("B", 7)], value_label="%", number_format=fmt)
     assert table_rows(chart) == [("A", "12.3 %"), ("B", "7.0 %")]
     assert set(seen) == {float}
 

@@ -32,8 +32,9 @@ def private_media(settings, tmp_path):
 def test_images_are_re_encoded_without_gps(world):
     data = jpeg_with_gps()
     assert Image.open(io.BytesIO(data)).getexif().get(0x8825)
-    stored = store_upload(upload=SimpleUploadedFile("foto.jpg", data, "image/jpeg"), purpose="test",
-                          unit=world.dpmptsp, by=world.alice)
+    stored = store_upload(
+        upload=SimpleUploadedFile("foto.jpg", data, "image/jpeg"), purpose="test", unit=world.dpmptsp, by=world.alice
+    )
     with open_stored(stored) as fh:
         clean = Image.open(io.BytesIO(fh.read()))
         assert not clean.getexif()
@@ -43,10 +44,12 @@ def test_images_are_re_encoded_without_gps(world):
 
 def test_the_type_comes_from_the_content_not_the_name(world):
     with pytest.raises(ApplicationError):
-        store_upload(upload=SimpleUploadedFile("surat.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
-                     purpose="test", unit=world.dpmptsp)
-    stored = store_upload(upload=SimpleUploadedFile("scan.jpg", PDF, "image/jpeg"), purpose="test",
-                          unit=world.dpmptsp)
+        store_upload(
+            upload=SimpleUploadedFile("surat.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
+            purpose="test",
+            unit=world.dpmptsp,
+        )
+    stored = store_upload(upload=SimpleUploadedFile("scan.jpg", PDF, "image/jpeg"), purpose="test", unit=world.dpmptsp)
     assert stored.kind == "pdf" and stored.content_type == "application/pdf"
 
 
@@ -60,8 +63,9 @@ def test_files_over_the_limit_and_empty_files_are_refused(world, settings):
 
 
 def test_a_private_file_is_served_only_to_staff_of_its_unit(world, login, client):
-    stored = store_upload(upload=SimpleUploadedFile("a.pdf", PDF, "application/pdf"), purpose="test",
-                          unit=world.dpmptsp)
+    stored = store_upload(
+        upload=SimpleUploadedFile("a.pdf", PDF, "application/pdf"), purpose="test", unit=world.dpmptsp
+    )
     url = f"/akun/berkas/{stored.id}/"
     assert client.get(url).status_code == 404
     assert login(world.charlie).get(url).status_code == 404
@@ -71,8 +75,12 @@ def test_a_private_file_is_served_only_to_staff_of_its_unit(world, login, client
 
 
 def test_a_public_document_is_served_to_everyone(world, client):
-    stored = store_upload(upload=SimpleUploadedFile("maklumat.pdf", PDF, "application/pdf"), purpose="maklumat",
-                          unit=world.dpmptsp, is_public=True)
+    stored = store_upload(
+        upload=SimpleUploadedFile("maklumat.pdf", PDF, "application/pdf"),
+        purpose="maklumat",
+        unit=world.dpmptsp,
+        is_public=True,
+    )
     assert client.get(f"/akun/berkas/{stored.id}/").status_code == 200
 
 

@@ -31,9 +31,7 @@ def _reset_calls():
 
 @pytest.mark.django_db
 def test_ensure_holiday_years_twice_adds_rows_once():
-    bontang = Instansi.objects.create(
-        name="Pemerintah Kota Bontang", slug="bontang", timezone="Asia/Makassar"
-    )
+    bontang = Instansi.objects.create(name="Pemerintah Kota Bontang", slug="bontang", timezone="Asia/Makassar")
     other = Instansi.objects.create(name="Pemerintah Kota Balikpapan", slug="balikpapan")
     today = datetime.date(2026, 3, 1)
 
@@ -42,9 +40,7 @@ def test_ensure_holiday_years_twice_adds_rows_once():
     assert added > 0
     assert added == Holiday.objects.count()
     for instansi in (bontang, other):
-        years = {
-            d.year for d in Holiday.objects.filter(instansi=instansi).values_list("day", flat=True)
-        }
+        years = {d.year for d in Holiday.objects.filter(instansi=instansi).values_list("day", flat=True)}
         assert years == {2026, 2027}
     # Independence Day is a national holiday every year.
     assert Holiday.objects.filter(instansi=bontang, day=datetime.date(2026, 8, 17)).exists()
@@ -55,9 +51,7 @@ def test_ensure_holiday_years_twice_adds_rows_once():
 
 @pytest.mark.django_db
 def test_run_periodic_command_twice_adds_rows_once():
-    Instansi.objects.create(
-        name="Pemerintah Kota Bontang", slug="bontang", timezone="Asia/Makassar"
-    )
+    Instansi.objects.create(name="Pemerintah Kota Bontang", slug="bontang", timezone="Asia/Makassar")
 
     call_command("run_periodic", verbosity=0)
     first = Holiday.objects.count()
@@ -72,9 +66,7 @@ def test_ensure_holiday_years_keeps_corrected_rows():
     instansi = Instansi.objects.create(name="Pemerintah Kota Bontang", slug="bontang")
     ensure_holiday_years(today=datetime.date(2026, 1, 5))
     row = Holiday.objects.filter(instansi=instansi).order_by("day").first()
-    Holiday.objects.filter(pk=row.pk).update(
-        is_active=False, name="Dibatalkan", source="Keppres 1/2026"
-    )
+    Holiday.objects.filter(pk=row.pk).update(is_active=False, name="Dibatalkan", source="Keppres 1/2026")
 
     assert ensure_holiday_years(today=datetime.date(2026, 1, 5)) == 0
     row.refresh_from_db()
@@ -87,9 +79,7 @@ def test_first_registered_job_is_ensure_holiday_years():
 
 @pytest.mark.django_db
 def test_failing_job_does_not_stop_the_others(monkeypatch, caplog):
-    monkeypatch.setattr(
-        periodic, "PERIODIC_JOBS", [f"{__name__}.bad_job", f"{__name__}.good_job", "no.such.job"]
-    )
+    monkeypatch.setattr(periodic, "PERIODIC_JOBS", [f"{__name__}.bad_job", f"{__name__}.good_job", "no.such.job"])
 
     with pytest.raises(CommandError, match="bad_job.*no.such.job"):
         call_command("run_periodic", verbosity=0)

@@ -62,11 +62,7 @@ def test_a_rerun_does_not_reset_passwords(monkeypatch):
 def test_every_service_has_a_complete_published_version():
     _seed()
     for service in Service.objects.all():
-        version = (
-            service.versions.filter(status=StandardVersion.Status.PUBLISHED)
-            .order_by("-effective_date")
-            .first()
-        )
+        version = service.versions.filter(status=StandardVersion.Status.PUBLISHED).order_by("-effective_date").first()
         assert version is not None, service
         assert version.requirements.exists(), service
         assert version.procedure_steps.exists(), service

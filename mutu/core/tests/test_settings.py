@@ -33,20 +33,33 @@ def test_integers_must_parse(monkeypatch):
 def run_manage(*args, **env):
     base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "SECRET_KEY")}
     base.update({"MUTU_IGNORE_DOTENV": "true", **env})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false", HTTPS="true",
-                        SECRET_KEY="k" * 30 + "-Production-Secret-Key-0123456789-abcdef",
-                        ALLOWED_HOSTS="mutu.bontangkota.go.id")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        HTTPS="true",
+        SECRET_KEY="k" * 30 + "-Production-Secret-Key-0123456789-abcdef",
+        ALLOWED_HOSTS="mutu.bontangkota.go.id",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_debug_off_does_not_force_https_by_itself():
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT)",
-                        DEBUG="false", SECRET_KEY="x" * 50)
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT)",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
 

@@ -36,9 +36,21 @@ def test_the_catalogue_lists_every_string_in_the_code(tmp_path):
     work = tmp_path / "locale"
     shutil.copytree(ROOT / "locale", work)
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "id", "--ignore=.venv", "--ignore=var",
-         "--ignore=node_modules", "--ignore=bench"],
-        cwd=ROOT, check=True, capture_output=True, env={**os.environ, "MUTU_LOCALE_DIR": str(work)},
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "id",
+            "--ignore=.venv",
+            "--ignore=var",
+            "--ignore=node_modules",
+            "--ignore=bench",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "MUTU_LOCALE_DIR": str(work)},
     )
     fresh = polib.pofile(str(work / "id" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]

@@ -38,8 +38,9 @@ def test_the_evaluator_reads_but_cannot_change(world, login):
     client = login(world.evaluator)
     assert get(client, "/kelola/unit/dpmptsp/staf/") == 404
     assert get(client, "/kelola/unit/dpmptsp/gerai/tambah/") == 404
-    response = client.post("/kelola/unit/dpmptsp/kalender/", {"exc-day": "2026-12-28", "exc-kind": "closed",
-                                                               "exc-reason": "x"})
+    response = client.post(
+        "/kelola/unit/dpmptsp/kalender/", {"exc-day": "2026-12-28", "exc-kind": "closed", "exc-reason": "x"}
+    )
     assert response.status_code == 404
     assert not world.dpmptsp.calendar_exceptions.exists()
 
@@ -116,5 +117,8 @@ def test_visibility_selectors_agree_with_the_pages(world):
     assert set(selectors.units_managed_by(user=world.evaluator)) == set()
     assert set(selectors.gerai_visible_to(user=world.dave)) == {world.gerai_bpjs}
     assert set(selectors.gerai_visible_to(user=world.mpp_manager)) == {
-        world.gerai_dpmptsp, world.gerai_dukcapil, world.gerai_bpjs}
+        world.gerai_dpmptsp,
+        world.gerai_dukcapil,
+        world.gerai_bpjs,
+    }
     assert set(selectors.locations_managed_by(user=world.charlie)) == {world.dukcapil_office}

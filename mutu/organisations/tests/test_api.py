@@ -94,9 +94,7 @@ def test_a_location_comes_with_hours_breaks_periods_and_gerai(client, mpp):
         "16:00:00",
         "15:00:00",
     )
-    assert friday["breaks"] == [
-        {"label": "Istirahat dan salat Jumat", "starts": "11:30:00", "ends": "13:30:00"}
-    ]
+    assert friday["breaks"] == [{"label": "Istirahat dan salat Jumat", "starts": "11:30:00", "ends": "13:30:00"}]
     assert [p["name"] for p in body["special_periods"]] == ["Pemungutan suara"]
     gerai = {g["unit_slug"]: g for g in body["gerai"]}
     assert set(gerai) == {"dpmptsp", "dukcapil", "bpjs-bontang"}

@@ -46,9 +46,7 @@ def makassar(*args: int) -> datetime:
 
 def test_package_has_idul_fitri_2026_as_expected():
     rows = [
-        (row.day, row.kind)
-        for row in national_holidays([2026])
-        if date(2026, 3, 17) <= row.day <= date(2026, 3, 25)
+        (row.day, row.kind) for row in national_holidays([2026]) if date(2026, 3, 17) <= row.day <= date(2026, 3, 25)
     ]
     assert rows == [
         (date(2026, 3, 18), KIND_CUTI_BERSAMA),
@@ -65,8 +63,7 @@ def test_package_has_the_year_end_days_as_expected():
     rows = [
         (row.day, row.kind)
         for row in national_holidays([2025, 2026, 2027])
-        if date(2025, 12, 24) <= row.day <= date(2027, 1, 6)
-        and not date(2026, 1, 2) <= row.day <= date(2026, 12, 23)
+        if date(2025, 12, 24) <= row.day <= date(2027, 1, 6) and not date(2026, 1, 2) <= row.day <= date(2026, 12, 23)
     ]
     assert rows == [
         (date(2025, 12, 25), KIND_PUBLIC),
@@ -83,9 +80,7 @@ def test_national_holidays_are_sorted_by_day_then_kind_with_indonesian_names():
     rows = national_holidays([2027, 2026])
     assert rows == sorted(rows, key=lambda row: (row.day, row.kind))
     assert {row.kind for row in rows} == {KIND_PUBLIC, KIND_CUTI_BERSAMA}
-    assert NationalHoliday(
-        date(2026, 8, 17), "Hari Kemerdekaan Republik Indonesia", KIND_PUBLIC
-    ) in (rows)
+    assert NationalHoliday(date(2026, 8, 17), "Hari Kemerdekaan Republik Indonesia", KIND_PUBLIC) in (rows)
 
 
 def test_years_outside_the_package_range_give_no_rows():
@@ -128,9 +123,7 @@ def test_extra_working_days_win_over_weekends_holidays_and_closures():
 
 
 def test_a_custom_weekend_is_respected():
-    friday_and_saturday = WorkingCalendar(
-        holidays=frozenset(), cuti_bersama=frozenset(), weekend=frozenset({4, 5})
-    )
+    friday_and_saturday = WorkingCalendar(holidays=frozenset(), cuti_bersama=frozenset(), weekend=frozenset({4, 5}))
     assert not is_working_day(friday_and_saturday, date(2026, 1, 9))  # Friday
     assert is_working_day(friday_and_saturday, date(2026, 1, 11))  # Sunday
 
@@ -212,9 +205,7 @@ def test_n_below_one_is_rejected(n):
 
 
 def test_a_calendar_without_working_days_raises_instead_of_looping_forever():
-    never_open = WorkingCalendar(
-        holidays=frozenset(), cuti_bersama=frozenset(), weekend=frozenset(range(7))
-    )
+    never_open = WorkingCalendar(holidays=frozenset(), cuti_bersama=frozenset(), weekend=frozenset(range(7)))
     with pytest.raises(ValueError):
         add_working_days(never_open, date(2026, 1, 2), 1)
 
@@ -257,9 +248,7 @@ def test_working_seconds_skip_idul_fitri_in_makassar():
     # Tuesday 17 from noon (12 h) and Wednesday 25 until 06:00 (6 h); everything between closed.
     assert working_seconds_between(NATIONAL, start, end, MAKASSAR) == 18 * 3600
     # Cuti bersama open: 18, 20, 23 and 24 add 4 whole days; Nyepi and the weekend stay closed.
-    assert working_seconds_between(NATIONAL_CUTI_BERSAMA_OPEN, start, end, MAKASSAR) == (
-        (18 + 4 * 24) * 3600
-    )
+    assert working_seconds_between(NATIONAL_CUTI_BERSAMA_OPEN, start, end, MAKASSAR) == ((18 + 4 * 24) * 3600)
 
 
 def test_working_seconds_split_at_local_midnight_in_makassar():

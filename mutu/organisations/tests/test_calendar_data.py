@@ -42,9 +42,14 @@ def test_an_instansi_corrects_a_holiday_after_a_new_decree(calendar_2026, login)
     w = calendar_2026
     row = Holiday.objects.get(instansi=w.bontang, day=D(2026, 3, 24), kind=Holiday.Kind.CUTI_BERSAMA)
     client = login(w.instansi_admin)
-    response = client.post(f"/kelola/instansi/kota-bontang/hari-libur/{row.pk}/", {
-        "kind": "cuti_bersama", "name": row.name, "source": "SKB 3 Menteri Nomor 2 Tahun 2026 (perubahan)",
-    })
+    response = client.post(
+        f"/kelola/instansi/kota-bontang/hari-libur/{row.pk}/",
+        {
+            "kind": "cuti_bersama",
+            "name": row.name,
+            "source": "SKB 3 Menteri Nomor 2 Tahun 2026 (perubahan)",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     row.refresh_from_db()
     assert row.is_active is False
@@ -61,9 +66,16 @@ def test_an_instansi_corrects_a_holiday_after_a_new_decree(calendar_2026, login)
 
 def test_an_instansi_adds_a_holiday_by_decree(calendar_2026, login):
     client = login(calendar_2026.instansi_admin)
-    response = client.post("/kelola/instansi/kota-bontang/hari-libur/", {
-        "day": "2026-11-27", "kind": "public", "name": "Pilkada serentak", "source": "Keppres 1/2026",
-        "is_active": "on"})
+    response = client.post(
+        "/kelola/instansi/kota-bontang/hari-libur/",
+        {
+            "day": "2026-11-27",
+            "kind": "public",
+            "name": "Pilkada serentak",
+            "source": "Keppres 1/2026",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     cal = working_calendar_for_unit(unit=calendar_2026.dpmptsp)
     assert add_working_days(cal, D(2026, 11, 26), 1) == D(2026, 11, 30)
@@ -71,9 +83,16 @@ def test_an_instansi_adds_a_holiday_by_decree(calendar_2026, login):
 
 def test_a_duplicate_holiday_gets_a_clear_message_and_keeps_the_input(calendar_2026, login):
     client = login(calendar_2026.instansi_admin)
-    response = client.post("/kelola/instansi/kota-bontang/hari-libur/", {
-        "day": "2026-08-17", "kind": "public", "name": "Hari Kemerdekaan (duplikat)", "source": "x",
-        "is_active": "on"})
+    response = client.post(
+        "/kelola/instansi/kota-bontang/hari-libur/",
+        {
+            "day": "2026-08-17",
+            "kind": "public",
+            "name": "Hari Kemerdekaan (duplikat)",
+            "source": "x",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "errorlist" in body
@@ -89,11 +108,13 @@ def test_year_end_across_christmas_and_new_year(calendar_2026):
 def test_unit_closures_and_extra_working_days_win(calendar_2026, login):
     w = calendar_2026
     client = login(w.alice)
-    response = client.post("/kelola/unit/dpmptsp/kalender/", {
-        "exc-day": "2026-11-30", "exc-kind": "closed", "exc-reason": "Rapat kerja"})
+    response = client.post(
+        "/kelola/unit/dpmptsp/kalender/", {"exc-day": "2026-11-30", "exc-kind": "closed", "exc-reason": "Rapat kerja"}
+    )
     assert response.status_code == 302
-    services.calendar_exception_add(unit=w.dpmptsp, day=D(2026, 11, 28), kind=CalendarException.Kind.WORKING,
-                                    reason="Pelayanan Sabtu", by=w.alice)
+    services.calendar_exception_add(
+        unit=w.dpmptsp, day=D(2026, 11, 28), kind=CalendarException.Kind.WORKING, reason="Pelayanan Sabtu", by=w.alice
+    )
     cal = working_calendar_for_unit(unit=w.dpmptsp)
     assert add_working_days(cal, D(2026, 11, 27), 2) == D(2026, 12, 1)
     # Disdukcapil is not affected by DPMPTSP's exceptions.

@@ -52,16 +52,13 @@ PUBLIC_TEXT = {
 }
 
 
-def publish(
-    service, *, number, effective_date, requirements, procedure, **fields
-) -> StandardVersion:
+def publish(service, *, number, effective_date, requirements, procedure, **fields) -> StandardVersion:
     """Write a draft with its items, then publish it the way the database allows: by one update."""
     version = StandardVersion.objects.create(
         service=service, number=number, created_at=timezone.now(), **{**PUBLIC_TEXT, **fields}
     )
     RequirementItem.objects.bulk_create(
-        RequirementItem(version=version, position=i, text=text)
-        for i, text in enumerate(requirements, 1)
+        RequirementItem(version=version, position=i, text=text) for i, text in enumerate(requirements, 1)
     )
     ProcedureStep.objects.bulk_create(
         ProcedureStep(version=version, position=i, text=text) for i, text in enumerate(procedure, 1)
@@ -97,15 +94,9 @@ def catalogue(world, frozen_now):
 
     # Friday has a long prayer break; Saturday is a half day; Sunday stays closed.
     friday = OpeningHours.objects.get(location=w.mpp, weekday=4, special_period=None)
-    Break.objects.create(
-        hours=friday, label="Istirahat dan salat Jumat", starts=t(11, 30), ends=t(13, 30)
-    )
-    OpeningHours.objects.create(
-        location=w.mpp, weekday=5, opens=t(8), closes=t(12), last_ticket=t(11, 30)
-    )
-    c.disability_counter = Counter.objects.create(
-        gerai=w.gerai_dpmptsp, code="A2", name="Loket 2", is_disability=True
-    )
+    Break.objects.create(hours=friday, label="Istirahat dan salat Jumat", starts=t(11, 30), ends=t(13, 30))
+    OpeningHours.objects.create(location=w.mpp, weekday=5, opens=t(8), closes=t(12), last_ticket=t(11, 30))
+    c.disability_counter = Counter.objects.create(gerai=w.gerai_dpmptsp, code="A2", name="Loket 2", is_disability=True)
     c.ramadan = SpecialPeriod.objects.create(
         location=w.mpp, name="Ramadan 1447 H", starts_on=d(2026, 2, 18), ends_on=d(2026, 3, 19)
     )
@@ -204,12 +195,8 @@ def catalogue(world, frozen_now):
         product="KTP-el",
     )
     c.billboard = Service.objects.create(unit=w.dpmptsp, slug="izin-reklame", name="Izin Reklame")
-    StandardVersion.objects.create(
-        service=c.billboard, number=1, created_at=timezone.now(), **PUBLIC_TEXT
-    )
-    c.pharmacist = Service.objects.create(
-        unit=w.dpmptsp, slug="sip-apoteker", name="Surat Izin Praktik Apoteker"
-    )
+    StandardVersion.objects.create(service=c.billboard, number=1, created_at=timezone.now(), **PUBLIC_TEXT)
+    c.pharmacist = Service.objects.create(unit=w.dpmptsp, slug="sip-apoteker", name="Surat Izin Praktik Apoteker")
     publish(
         c.pharmacist,
         number=1,

@@ -47,9 +47,7 @@ def test_the_services_list_is_paginated_with_limit_and_offset(client, catalogue)
     assert [s["slug"] for s in body["items"]] == ["nib"]
 
 
-def test_the_services_list_reads_in_a_fixed_number_of_queries(
-    client, catalogue, django_assert_max_num_queries
-):
+def test_the_services_list_reads_in_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         client.get("/api/v1/services")
     with django_assert_max_num_queries(3):

@@ -46,9 +46,7 @@ def test_the_catalogue_lists_units_with_their_number_of_services(english_client,
 
 def test_the_catalogue_groups_services_by_unit(english_client, catalogue):
     response = english_client.get("/")
-    groups = [
-        (unit.slug, [s.slug for s in services]) for unit, services in response.context["groups"]
-    ]
+    groups = [(unit.slug, [s.slug for s in services]) for unit, services in response.context["groups"]]
     assert groups == [("dpmptsp", ["pbg", "nib"]), ("dukcapil", ["ktp-el"])]
     assert service_url(catalogue.pbg) in response.text
     assert "Izin Reklame" not in response.text
@@ -95,9 +93,7 @@ def test_an_htmx_history_restore_gets_the_whole_page(client, catalogue):
     assert "<html" in response.text
 
 
-def test_the_home_page_reads_in_a_fixed_number_of_queries(
-    client, catalogue, django_assert_max_num_queries
-):
+def test_the_home_page_reads_in_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client.get("/")
 
@@ -139,9 +135,7 @@ def test_an_unknown_or_inactive_unit_is_not_found(client, catalogue):
     assert client.get(reverse("public:unit", args=["dpmptsp"])).status_code == 404
 
 
-def test_the_unit_page_reads_in_a_fixed_number_of_queries(
-    client, catalogue, django_assert_max_num_queries
-):
+def test_the_unit_page_reads_in_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         client.get(reverse("public:unit", args=["dpmptsp"]))
 
@@ -175,18 +169,14 @@ def test_the_location_page_shows_the_indonesian_closed_label_by_default(client, 
     assert "Minggu" in response.text  # Sunday, from Django's own catalogue
 
 
-def test_the_location_page_lists_only_current_and_upcoming_special_periods(
-    english_client, catalogue
-):
+def test_the_location_page_lists_only_current_and_upcoming_special_periods(english_client, catalogue):
     response = english_client.get(reverse("public:location", args=["mpp"]))
     assert "Ramadan 1447 H" in response.text
     assert "Pemungutan suara" in response.text
     assert "Renovasi atap" not in response.text
 
 
-def test_the_location_page_lists_gerai_with_their_unit_and_a_disability_counter_badge(
-    english_client, catalogue
-):
+def test_the_location_page_lists_gerai_with_their_unit_and_a_disability_counter_badge(english_client, catalogue):
     response = english_client.get(reverse("public:location", args=["mpp"]))
     text = response.text
     assert "Gerai DPMPTSP" in text and "Gerai BPJS Kesehatan" in text
@@ -194,9 +184,7 @@ def test_the_location_page_lists_gerai_with_their_unit_and_a_disability_counter_
     assert '<span class="badge badge--ok">Disability counter</span>' in text
 
 
-def test_the_location_page_reads_in_a_fixed_number_of_queries(
-    client, catalogue, django_assert_max_num_queries
-):
+def test_the_location_page_reads_in_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get(reverse("public:location", args=["mpp"]))
 
@@ -292,14 +280,10 @@ def test_a_newer_version_is_shown_only_from_its_effective_date(english_client, c
 
 def test_the_effective_date_is_the_date_in_the_units_time_zone(english_client, catalogue):
     # 16.30 UTC on 30 June is already 1 July, 00.30, in Bontang (WITA, UTC+8).
-    with time_machine.travel(
-        datetime.datetime(2026, 6, 30, 16, 30, tzinfo=datetime.UTC), tick=False
-    ):
+    with time_machine.travel(datetime.datetime(2026, 6, 30, 16, 30, tzinfo=datetime.UTC), tick=False):
         assert "Rp\u00a0175.000" in english_client.get(service_url(catalogue.pbg)).text
 
 
-def test_the_service_page_reads_in_a_fixed_number_of_queries(
-    client, catalogue, django_assert_max_num_queries
-):
+def test_the_service_page_reads_in_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         client.get(service_url(catalogue.pbg))

@@ -101,11 +101,19 @@ def test_the_diff_page_shows_both_versions_side_by_side(world, login, service):
 def test_another_units_service_is_a_404_everywhere(world, login, service):
     draft = services.draft_start(service=service, by=world.alice)
     client = login(world.charlie)
-    for url in [f"/kelola/standar/layanan/{service.pk}/", f"/kelola/standar/versi/{draft.pk}/",
-                f"/kelola/standar/versi/{draft.pk}/ubah/", f"/kelola/standar/layanan/{service.pk}/banding/"]:
+    for url in [
+        f"/kelola/standar/layanan/{service.pk}/",
+        f"/kelola/standar/versi/{draft.pk}/",
+        f"/kelola/standar/versi/{draft.pk}/ubah/",
+        f"/kelola/standar/layanan/{service.pk}/banding/",
+    ]:
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/kelola/standar/versi/{draft.pk}/terbitkan/",
-                       {"publish-effective_date": "2026-12-01"}).status_code == 404
+    assert (
+        client.post(
+            f"/kelola/standar/versi/{draft.pk}/terbitkan/", {"publish-effective_date": "2026-12-01"}
+        ).status_code
+        == 404
+    )
 
 
 def test_read_only_roles_see_standards_but_cannot_change_them(world, login, service):
@@ -135,8 +143,9 @@ def test_a_consultation_needs_participants_and_a_past_date(world, login, service
     response = client.post(url, {"held_on": "2099-10-01", "venue": "Aula", "users": "10"})
     assert response.status_code == 200
     scan = SimpleUploadedFile("notulen.pdf", PDF, "application/pdf")
-    response = client.post(url, {"held_on": "2026-10-01", "venue": "Aula", "users": "20", "experts": "3",
-                                 "minutes_scan": scan})
+    response = client.post(
+        url, {"held_on": "2026-10-01", "venue": "Aula", "users": "20", "experts": "3", "minutes_scan": scan}
+    )
     assert response.status_code == 302
     consultation = PublicConsultation.objects.get(version=draft)
     assert {p.group: p.count for p in consultation.participants.all()} == {"users": 20, "experts": 3}
@@ -145,9 +154,13 @@ def test_a_consultation_needs_participants_and_a_past_date(world, login, service
 
 def test_a_maklumat_with_a_bad_scan_is_refused_and_the_text_kept(world, login):
     client = login(world.alice)
-    data = {"text": "Kami sanggup melayani sesuai standar.", "signatory_name": "Muhammad Aspiannur",
-            "signatory_title": "Kepala DPMPTSP", "signed_on": "2026-01-05",
-            "scan": SimpleUploadedFile("maklumat.pdf", b"bukan pdf", "application/pdf")}
+    data = {
+        "text": "Kami sanggup melayani sesuai standar.",
+        "signatory_name": "Muhammad Aspiannur",
+        "signatory_title": "Kepala DPMPTSP",
+        "signed_on": "2026-01-05",
+        "scan": SimpleUploadedFile("maklumat.pdf", b"bukan pdf", "application/pdf"),
+    }
     response = client.post("/kelola/standar/unit/dpmptsp/maklumat/", data)
     assert response.status_code == 200
     assert "Kami sanggup melayani sesuai standar." in response.content.decode()

@@ -25,15 +25,21 @@ COMPLETE = {
 
 @pytest.fixture
 def service(world):
-    return services.service_create(unit=world.dpmptsp, name="Izin Praktik Bidan", category_name="Kesehatan",
-                                   by=world.alice)
+    return services.service_create(
+        unit=world.dpmptsp, name="Izin Praktik Bidan", category_name="Kesehatan", by=world.alice
+    )
 
 
 def write_draft(service, by, **changes):
     draft = services.draft_start(service=service, by=by)
     fields = {**{k: getattr(draft, k) for k in services.CONTENT_FIELDS}, **COMPLETE, **changes}
-    return services.draft_update(draft=draft, fields=fields, requirements=["KTP", "Ijazah bidan", "STR"],
-                                 procedure=["Ajukan berkas", "Verifikasi", "Terbit izin"], by=by)
+    return services.draft_update(
+        draft=draft,
+        fields=fields,
+        requirements=["KTP", "Ijazah bidan", "STR"],
+        procedure=["Ajukan berkas", "Verifikasi", "Terbit izin"],
+        by=by,
+    )
 
 
 def test_a_draft_is_published_with_an_effective_date(world, service):
@@ -55,8 +61,9 @@ def test_a_published_version_cannot_be_edited_through_the_service(world, service
     draft = write_draft(service, world.alice)
     services.version_publish(version=draft, effective_date=datetime.date(2026, 1, 1), by=world.alice)
     with pytest.raises(ApplicationError):
-        services.draft_update(draft=draft, fields={"product": "lain"}, requirements=["x"], procedure=["y"],
-                              by=world.alice)
+        services.draft_update(
+            draft=draft, fields={"product": "lain"}, requirements=["x"], procedure=["y"], by=world.alice
+        )
     with pytest.raises(ApplicationError):
         services.version_publish(version=draft, effective_date=datetime.date(2026, 2, 1), by=world.alice)
 
@@ -80,8 +87,9 @@ def test_the_database_refuses_to_change_a_published_version(world, service):
 def test_governance_may_still_be_recorded_after_publishing(world, service):
     draft = write_draft(service, world.alice)
     services.version_publish(version=draft, effective_date=datetime.date(2026, 1, 1), by=world.alice)
-    services.version_set_governance(version=draft, next_review_date=datetime.date(2027, 1, 1), decree_scan=None,
-                                    by=world.alice)
+    services.version_set_governance(
+        version=draft, next_review_date=datetime.date(2027, 1, 1), decree_scan=None, by=world.alice
+    )
     draft.refresh_from_db()
     assert draft.next_review_date == datetime.date(2027, 1, 1)
 
@@ -112,8 +120,12 @@ def test_two_versions_cannot_take_effect_on_the_same_date(world, service):
 
 def test_the_fee_must_be_free_or_an_amount(world, service):
     draft = services.draft_start(service=service, by=world.alice)
-    fields = {**{k: getattr(draft, k) for k in services.CONTENT_FIELDS}, **COMPLETE, "fee_is_free": False,
-              "fee_amount": None}
+    fields = {
+        **{k: getattr(draft, k) for k in services.CONTENT_FIELDS},
+        **COMPLETE,
+        "fee_is_free": False,
+        "fee_amount": None,
+    }
     with pytest.raises(Exception):  # noqa: B017 - ValidationError from full_clean
         services.draft_update(draft=draft, fields=fields, requirements=["a"], procedure=["b"], by=world.alice)
 

@@ -27,19 +27,13 @@ DEMO_SEEDERS = [
 
 
 class Command(BaseCommand):
-    help = (
-        "Create or complete the Pemerintah Kota Bontang demo data (idempotent) and list the demo "
-        "logins."
-    )
+    help = "Create or complete the Pemerintah Kota Bontang demo data (idempotent) and list the demo logins."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
             default=None,
-            help=(
-                "Password for newly created demo accounts (default: $DEMO_PASSWORD or "
-                "bontang-demo-2026)."
-            ),
+            help=("Password for newly created demo accounts (default: $DEMO_PASSWORD or bontang-demo-2026)."),
         )
 
     def handle(self, *args, **options):
@@ -79,14 +73,8 @@ class Command(BaseCommand):
             rows.append((account.username, account.role, scope, shown))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
-        self.stdout.write(
-            "Demo logins (demo only; a password is set when the account is created, never reset):"
-        )
+        self.stdout.write("Demo logins (demo only; a password is set when the account is created, never reset):")
         for index, row in enumerate(rows):
-            self.stdout.write(
-                "  ".join(
-                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
