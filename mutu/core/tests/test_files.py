@@ -27,6 +27,7 @@ def jpeg_with_gps() -> bytes:
 def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
 
 
 def test_images_are_re_encoded_without_gps(world):
