@@ -51,5 +51,5 @@ def compare_components(left: list[tuple[str, list[str]]], right: list[tuple[str,
 
 
 def format_rupiah(amount: int) -> str:
-    """150000 → "Rp 150.000" (Indonesian thousands separator, whatever the UI language)."""
-    return "Rp " + f"{amount:,}".replace(",", ".")
+    """150000 → "Rp 150.000" (dots group thousands, whatever the UI language; the space does not break)."""
+    return "Rp\u00a0" + f"{amount:,}".replace(",", ".")

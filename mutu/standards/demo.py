@@ -258,14 +258,13 @@ PBG_PROCEDURE_V2 = [
     *PBG_PROCEDURE_V1[3:],
 ]
 PBG_COMMON = {
-    "fee_is_free": False,
-    "fee_amount": 750_000,
+    "fee_kind": "tariff",
+    "fee_amount": None,
     "fee_legal_basis": (
         "Retribusi PBG menurut Peraturan Daerah Kota Bontang tentang Pajak Daerah dan Retribusi "
         "Daerah (Undang-Undang Nomor 1 Tahun 2022 tentang HKPD; PP Nomor 35 Tahun 2023). Besarnya "
         "dihitung per bangunan: luas total lantai × indeks lokalitas × standar harga satuan "
-        "tertinggi × indeks terintegrasi, dan ditetapkan dalam SKRD. Nominal yang tercantum adalah "
-        "perkiraan untuk rumah tinggal sederhana satu lantai ±36 m²."
+        "tertinggi × indeks terintegrasi, dan ditetapkan dalam SKRD."
     ),
     "product": (
         "Persetujuan Bangunan Gedung (PBG) beserta lampiran dokumen teknis, diterbitkan elektronik melalui SIMBG"
@@ -367,7 +366,7 @@ SERVICES = [
                 "counter_time_minutes": 20,
                 "completion_time_value": 60,
                 "completion_time_unit": MINUTES,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": ("Nomor Induk Berusaha (NIB) yang diterbitkan sistem OSS dan dapat diunduh pemohon"),
                 "legal_basis": (
@@ -408,7 +407,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": "Surat Izin Praktik (SIP) Dokter bertanda tangan elektronik",
                 "legal_basis": (
@@ -455,7 +454,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": "Surat Izin Praktik Bidan (SIPB) bertanda tangan elektronik",
                 "legal_basis": (
@@ -496,7 +495,7 @@ SERVICES = [
                 "counter_time_minutes": 20,
                 "completion_time_value": 12,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": "Tidak dipungut biaya.",
                 "product": "Sertifikat Standar Apotek yang telah diverifikasi, terbit di OSS",
                 "legal_basis": (
@@ -540,7 +539,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": (
                     "Izin tidak dipungut biaya. Pajak reklame ditetapkan dan dipungut terpisah "
                     "oleh Badan Pendapatan Daerah sesuai Undang-Undang Nomor 1 Tahun 2022 dan "
@@ -623,7 +622,7 @@ SERVICES = [
             },
         ],
         "common": {
-            "fee_is_free": True,
+            "fee_kind": "free",
             "fee_legal_basis": FREE_DUKCAPIL,
             "product": "KTP-el",
             "legal_basis": LEGAL_DUKCAPIL,
@@ -651,7 +650,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": HOURS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": (
                     "Kartu Keluarga yang dicetak atau dikirim dalam bentuk elektronik (PDF bertanda tangan elektronik)"
@@ -687,7 +686,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": "Kutipan Akta Kelahiran dan KK yang telah dimutakhirkan",
                 "legal_basis": LEGAL_DUKCAPIL,
@@ -721,7 +720,7 @@ SERVICES = [
                 "counter_time_minutes": 10,
                 "completion_time_value": 1,
                 "completion_time_unit": HOURS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": "Kartu Identitas Anak (KIA)",
                 "legal_basis": (
@@ -756,7 +755,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": FREE_DUKCAPIL,
                 "product": "Kartu Keluarga baru dan KTP-el dengan alamat Kota Bontang",
                 "legal_basis": LEGAL_DUKCAPIL,
@@ -790,7 +789,7 @@ SERVICES = [
                 "counter_time_minutes": 5,
                 "completion_time_value": 90,
                 "completion_time_unit": MINUTES,
-                "fee_is_free": False,
+                "fee_kind": "fixed",
                 "fee_amount": 15_000,
                 "fee_legal_basis": (
                     "Retribusi pelayanan kesehatan bagi pasien umum menurut Peraturan Daerah Kota "
@@ -836,7 +835,7 @@ SERVICES = [
                 "counter_time_minutes": 5,
                 "completion_time_value": 30,
                 "completion_time_unit": MINUTES,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": "Tidak dipungut biaya (program imunisasi nasional).",
                 "product": "Imunisasi yang dicatat di Buku KIA dan aplikasi ASIK",
                 "legal_basis": (
@@ -869,7 +868,7 @@ SERVICES = [
                 "counter_time_minutes": 5,
                 "completion_time_value": 60,
                 "completion_time_unit": MINUTES,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": ("Tidak dipungut biaya bagi peserta JKN dan program kesehatan ibu dan anak."),
                 "product": (
                     "Hasil pemeriksaan kehamilan yang dicatat di Buku KIA, tablet tambah darah, rujukan bila perlu"
@@ -911,7 +910,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 30,
                 "completion_time_unit": MINUTES,
-                "fee_is_free": True,
+                "fee_kind": "free",
                 "fee_legal_basis": (
                     "Pendaftaran tidak dipungut biaya. Iuran bulanan dibayar terpisah sesuai "
                     "Peraturan Presiden tentang Jaminan Kesehatan."
@@ -957,7 +956,7 @@ SERVICES = [
                 "counter_time_minutes": 10,
                 "completion_time_value": 1,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": False,
+                "fee_kind": "fixed",
                 "fee_amount": 50_000,
                 "fee_legal_basis": (
                     "Peraturan Pemerintah Nomor 128 Tahun 2015 tentang Jenis dan Tarif atas Jenis "
@@ -1001,7 +1000,7 @@ SERVICES = [
                 "counter_time_minutes": 15,
                 "completion_time_value": 5,
                 "completion_time_unit": WORKING_DAYS,
-                "fee_is_free": False,
+                "fee_kind": "tariff",
                 "fee_amount": 50_000,
                 "fee_legal_basis": (
                     "Peraturan Pemerintah Nomor 128 Tahun 2015: tarif pendaftaran peralihan hak = "

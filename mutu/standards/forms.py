@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutu.core.forms import DateInput
-from mutu.standards.models import ConsultationParticipants, StandardVersion
+from mutu.standards.models import ConsultationParticipants, FeeKind, StandardVersion
 from mutu.standards.services import CONTENT_FIELDS
 
 LINES_HELP = _("One item per line, in order.")
@@ -63,8 +63,11 @@ class DraftForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("fee_is_free") and not data.get("fee_amount") and "fee_amount" not in self.errors:
-            self.add_error("fee_amount", _("Enter the fee, or tick 'free of charge'."))
+        kind, amount = data.get("fee_kind"), data.get("fee_amount")
+        if kind == FeeKind.FIXED and not amount and "fee_amount" not in self.errors:
+            self.add_error("fee_amount", _("Enter the fee, or choose free of charge."))
+        if kind == FeeKind.FREE and amount:
+            self.add_error("fee_amount", _("A free service has no amount; leave this empty."))
         value, unit = data.get("completion_time_value"), data.get("completion_time_unit")
         if value and not unit:
             self.add_error("completion_time_unit", _("Choose minutes, hours or working days."))

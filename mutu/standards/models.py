@@ -56,6 +56,13 @@ class TimeUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("working days")
 
 
+class FeeKind(models.TextChoices):
+    FREE = "free", _("Free of charge")
+    FIXED = "fixed", _("Fixed amount")
+    # Retribusi of a building approval or a land transfer follows a formula per case.
+    TARIFF = "tariff", _("Calculated per application by the tariff")
+
+
 class StandardVersion(models.Model):
     """One version of a service's standard with the 14 components of PermenPANRB 15/2014.
 
@@ -84,8 +91,13 @@ class StandardVersion(models.Model):
     completion_time_unit = models.CharField(
         _("unit of time to completion"), max_length=12, choices=TimeUnit.choices, blank=True
     )
-    fee_is_free = models.BooleanField(_("free of charge"), default=True)
-    fee_amount = models.PositiveBigIntegerField(_("fee (rupiah)"), null=True, blank=True)
+    fee_kind = models.CharField(_("fee"), max_length=8, choices=FeeKind.choices, default=FeeKind.FREE)
+    fee_amount = models.PositiveBigIntegerField(
+        _("fee (rupiah)"),
+        null=True,
+        blank=True,
+        help_text=_("For a fee calculated per application: the lowest amount, if there is one."),
+    )
     fee_legal_basis = models.TextField(_("legal basis of the fee"), blank=True)
     product = models.TextField(_("product of the service"), blank=True)
     complaint_handling = models.TextField(_("complaints, suggestions and feedback"), blank=True)
@@ -132,8 +144,9 @@ class StandardVersion(models.Model):
                 name="standardversion_published_has_dates",
             ),
             models.CheckConstraint(
-                condition=(Q(fee_is_free=True) & (Q(fee_amount__isnull=True) | Q(fee_amount=0)))
-                | (Q(fee_is_free=False) & Q(fee_amount__isnull=False) & Q(fee_amount__gt=0)),
+                condition=(Q(fee_kind="free") & Q(fee_amount__isnull=True))
+                | (Q(fee_kind="fixed") & Q(fee_amount__isnull=False) & Q(fee_amount__gt=0))
+                | (Q(fee_kind="tariff") & (Q(fee_amount__isnull=True) | Q(fee_amount__gt=0))),
                 name="standardversion_fee_consistent",
             ),
             models.CheckConstraint(
@@ -188,7 +201,7 @@ class PublicConsultation(models.Model):
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="consultations")
     held_on = models.DateField(_("held on"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("meeting minutes"), blank=True)
     minutes_scan = models.ForeignKey(
         "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

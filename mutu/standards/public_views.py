@@ -20,13 +20,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from mutu.organisations.models import OpeningHours, SpecialPeriod
 from mutu.organisations.selectors import location_detail, upcoming_special_periods
 from mutu.standards import selectors
-from mutu.standards.models import Service, StandardVersion, TimeUnit
+from mutu.standards.models import Service, StandardVersion
+from mutu.standards.presentation import completion_time_text, counter_time_text, fee_text
 
 MAX_QUERY_LENGTH = 100
 
@@ -39,38 +39,6 @@ ZONE_LABELS = {
 }
 
 
-# --- Formatting shared by the pages, the PDF and the API ------------------------
-
-
-def rupiah(amount: int) -> str:
-    """Rupiah as printed on Indonesian notices: ``Rp 150.000`` (dots group thousands)."""
-    return "Rp\u00a0" + f"{amount:,}".replace(",", ".")
-
-
-def fee_text(version: StandardVersion) -> str:
-    if version.fee_is_free or not version.fee_amount:
-        return _("Free of charge")
-    return rupiah(version.fee_amount)
-
-
-def completion_text(version: StandardVersion) -> str:
-    value, unit = version.completion_time_value, version.completion_time_unit
-    if not value:
-        return ""
-    if unit == TimeUnit.MINUTES:
-        return ngettext("%(n)s minute", "%(n)s minutes", value) % {"n": value}
-    if unit == TimeUnit.HOURS:
-        return ngettext("%(n)s hour", "%(n)s hours", value) % {"n": value}
-    return ngettext("%(n)s working day", "%(n)s working days", value) % {"n": value}
-
-
-def counter_time_text(version: StandardVersion) -> str:
-    minutes = version.counter_time_minutes
-    if not minutes:
-        return ""
-    return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
-
-
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url``, sized by the print stylesheet."""
     return segno.make(url, error="m").svg_inline(scale=3, omitsize=True, title=_("QR code of the page address"))
@@ -80,7 +48,7 @@ def _describe(version: StandardVersion | None) -> StandardVersion | None:
     """Attach the display texts of the time and fee components to a version."""
     if version is not None:
         version.fee_display = fee_text(version)
-        version.completion_display = completion_text(version)
+        version.completion_display = completion_time_text(version)
         version.counter_time_display = counter_time_text(version)
     return version
 

@@ -43,8 +43,9 @@ class CompletionTimeOut(Schema):
 
 
 class FeeOut(Schema):
+    kind: str  # "free", "fixed" or "tariff" (calculated per application)
     free: bool
-    amount: int | None  # rupiah; null when free of charge
+    amount: int | None  # rupiah: the fee, or for a tariff its lowest amount if known; null when free
     legal_basis: str
 
 
@@ -97,10 +98,10 @@ class StandardOut(Schema):
 
     @staticmethod
     def resolve_fee(obj) -> dict:
-        free = obj.fee_is_free or not obj.fee_amount
         return {
-            "free": free,
-            "amount": None if free else obj.fee_amount,
+            "kind": obj.fee_kind,
+            "free": obj.fee_kind == "free",
+            "amount": obj.fee_amount,
             "legal_basis": obj.fee_legal_basis,
         }
 

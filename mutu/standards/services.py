@@ -15,6 +15,7 @@ from mutu.core.errors import ApplicationError
 from mutu.core.files import store_upload
 from mutu.standards.models import (
     ConsultationParticipants,
+    FeeKind,
     Maklumat,
     ProcedureStep,
     PublicConsultation,
@@ -29,7 +30,7 @@ CONTENT_FIELDS = [
     "counter_time_minutes",
     "completion_time_value",
     "completion_time_unit",
-    "fee_is_free",
+    "fee_kind",
     "fee_amount",
     "fee_legal_basis",
     "product",
@@ -141,7 +142,7 @@ def draft_update(
         raise ValueError(f"not content fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(draft, name, value)
-    if draft.fee_is_free:
+    if draft.fee_kind == FeeKind.FREE:
         draft.fee_amount = None
     if not draft.completion_time_value:
         draft.completion_time_value, draft.completion_time_unit = None, ""

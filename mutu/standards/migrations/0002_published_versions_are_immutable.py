@@ -9,7 +9,7 @@ from django.db import migrations
 
 FROZEN_COLUMNS = [
     "service_id", "number", "status", "effective_date", "published_at", "published_by_id", "created_at",
-    "change_summary", "counter_time_minutes", "completion_time_value", "completion_time_unit", "fee_is_free",
+    "change_summary", "counter_time_minutes", "completion_time_value", "completion_time_unit", "fee_kind",
     "fee_amount", "fee_legal_basis", "product", "complaint_handling", "legal_basis", "facilities",
     "staff_competence", "internal_supervision", "staff_count", "service_guarantee", "safety_guarantee",
     "staff_evaluation", "decree_number", "decree_date",

@@ -36,7 +36,7 @@ PUBLIC_TEXT = {
     "counter_time_minutes": 20,
     "completion_time_value": 28,
     "completion_time_unit": "working_days",
-    "fee_is_free": True,
+    "fee_kind": "free",
     "fee_amount": None,
     "fee_legal_basis": "Peraturan Daerah Kota Bontang tentang Retribusi Daerah",
     "product": "Dokumen Persetujuan Bangunan Gedung",
@@ -137,7 +137,7 @@ def catalogue(world, frozen_now):
         c.pbg,
         number=1,
         effective_date=d(2026, 1, 5),
-        fee_is_free=False,
+        fee_kind="fixed",
         fee_amount=150_000,
         requirements=["Fotokopi KTP pemohon", "Bukti kepemilikan tanah", "Gambar rencana bangunan"],
         procedure=[
@@ -153,7 +153,7 @@ def catalogue(world, frozen_now):
         c.pbg,
         number=2,
         effective_date=d(2026, 7, 1),
-        fee_is_free=False,
+        fee_kind="fixed",
         fee_amount=175_000,
         completion_time_value=20,
         requirements=[

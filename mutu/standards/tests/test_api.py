@@ -74,6 +74,7 @@ def test_a_service_comes_with_all_fourteen_components_of_its_standard(client, ca
     assert standard["counter_time_minutes"] == 20
     assert standard["completion_time"] == {"value": 28, "unit": "working_days"}
     assert standard["fee"] == {
+        "kind": "fixed",
         "free": False,
         "amount": 150000,
         "legal_basis": "Peraturan Daerah Kota Bontang tentang Retribusi Daerah",

@@ -20,5 +20,5 @@ def test_compare_components_reports_which_components_changed():
 
 
 def test_rupiah_uses_dots_for_thousands():
-    assert format_rupiah(150000) == "Rp 150.000"
-    assert format_rupiah(2500) == "Rp 2.500"
+    assert format_rupiah(150000) == "Rp\u00a0150.000"
+    assert format_rupiah(2500) == "Rp\u00a02.500"

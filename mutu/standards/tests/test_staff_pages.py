@@ -23,7 +23,7 @@ def draft_data(**changes):
         "counter_time_minutes": "15",
         "completion_time_value": "5",
         "completion_time_unit": "working_days",
-        "fee_is_free": "on",
+        "fee_kind": "free",
         "fee_amount": "",
         "fee_legal_basis": "Peraturan Daerah Kota Bontang",
         "product": "Surat izin",
@@ -57,8 +57,10 @@ def test_a_unit_admin_drafts_and_publishes_a_standard_through_the_pages(world, l
 @pytest.mark.parametrize(
     ("changes", "kept"),
     [
-        ({"fee_is_free": None, "fee_amount": ""}, "Peraturan Daerah Kota Bontang"),
-        ({"fee_is_free": None, "fee_amount": "-5"}, "-5"),
+        ({"fee_kind": "fixed", "fee_amount": ""}, "Peraturan Daerah Kota Bontang"),
+        ({"fee_kind": "fixed", "fee_amount": "-5"}, "-5"),
+        ({"fee_kind": "free", "fee_amount": "5000"}, "5000"),
+        ({"fee_kind": "gratis-saja"}, "Peraturan Daerah Kota Bontang"),
         ({"completion_time_value": "5", "completion_time_unit": ""}, "Surat permohonan"),
         ({"counter_time_minutes": "lima belas"}, "lima belas"),
         ({"decree_date": "31-02-2026"}, "31-02-2026"),

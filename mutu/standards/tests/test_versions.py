@@ -14,7 +14,7 @@ COMPLETE = {
     "counter_time_minutes": 15,
     "completion_time_value": 5,
     "completion_time_unit": "working_days",
-    "fee_is_free": True,
+    "fee_kind": "free",
     "fee_amount": None,
     "fee_legal_basis": "Perda Kota Bontang Nomor 1 Tahun 2024",
     "product": "Surat izin",
@@ -123,7 +123,7 @@ def test_the_fee_must_be_free_or_an_amount(world, service):
     fields = {
         **{k: getattr(draft, k) for k in services.CONTENT_FIELDS},
         **COMPLETE,
-        "fee_is_free": False,
+        "fee_kind": "fixed",
         "fee_amount": None,
     }
     with pytest.raises(Exception):  # noqa: B017 - ValidationError from full_clean
@@ -141,3 +141,26 @@ def test_the_current_version_follows_effective_dates(world, service):
     assert current_version(versions=versions, today=datetime.date(2026, 6, 30)).number == 1
     assert current_version(versions=versions, today=datetime.date(2026, 7, 1)).number == 2
     assert current_version(versions=versions, today=datetime.date(2024, 12, 31)) is None
+
+
+def test_a_fee_calculated_per_application_needs_no_fixed_amount(world, service):
+    from mutu.standards.presentation import fee_text
+
+    draft = write_draft(service, world.alice, fee_kind="tariff", fee_amount=None)
+    assert fee_text(draft) in ("Calculated per application by the tariff", "Dihitung per permohonan sesuai tarif")
+    draft = services.draft_update(
+        draft=draft,
+        fields={**{k: getattr(draft, k) for k in services.CONTENT_FIELDS}, "fee_amount": 50_000},
+        requirements=["KTP"],
+        procedure=["Ajukan"],
+        by=world.alice,
+    )
+    assert "50.000" in fee_text(draft)
+
+
+def test_the_database_refuses_an_amount_on_a_free_service(world, service):
+    draft = services.draft_start(service=service, by=world.alice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StandardVersion.objects.filter(pk=draft.pk).update(fee_kind="free", fee_amount=10_000)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StandardVersion.objects.filter(pk=draft.pk).update(fee_kind="fixed", fee_amount=None)
