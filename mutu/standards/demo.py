@@ -1081,7 +1081,7 @@ VERSION_FIELDS = (
     "counter_time_minutes",
     "completion_time_value",
     "completion_time_unit",
-    "fee_is_free",
+    "fee_kind",
     "fee_amount",
     "fee_legal_basis",
     "product",

@@ -42,9 +42,6 @@ def version_components(version: StandardVersion) -> list[tuple[str, list[str]]]:
     def lines(text) -> list[str]:
         return [line.strip() for line in str(text or "").splitlines() if line.strip()]
 
-    counter = (
-        _("%(minutes)s minutes") % {"minutes": version.counter_time_minutes} if version.counter_time_minutes else ""
-    )
     return [
         (_("Requirements"), [r.text for r in version.requirements.all()]),
         (_("Procedure"), [s.text for s in version.procedure_steps.all()]),
