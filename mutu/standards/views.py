@@ -148,11 +148,9 @@ def draft_edit(request, pk):
     return render(request, "standards/draft_edit.html", {"version": version, "form": form})
 
 
-@staff_required
-def version_detail(request, pk):
-    version = _version(request.user, pk)
-    unit = version.service.unit
-    can_manage = org_selectors.can_manage_unit(user=request.user, unit=unit)
+def _render_version(request, version, *, publish_form=None, governance_form=None, status=200):
+    """The version page; a failed publish or governance form comes back with its errors."""
+    can_manage = org_selectors.can_manage_unit(user=request.user, unit=version.service.unit)
     return render(
         request,
         "standards/version.html",
@@ -161,12 +159,17 @@ def version_detail(request, pk):
             "components": version_components(version),
             "missing": services.missing_public_components(version) if not version.is_published else [],
             "can_manage": can_manage,
-            "publish_form": forms.PublishForm(prefix="publish"),
-            "governance_form": forms.GovernanceForm(
-                prefix="gov", initial={"next_review_date": version.next_review_date}
-            ),
+            "publish_form": publish_form or forms.PublishForm(prefix="publish"),
+            "governance_form": governance_form
+            or forms.GovernanceForm(prefix="gov", initial={"next_review_date": version.next_review_date}),
         },
+        status=status,
     )
+
+
+@staff_required
+def version_detail(request, pk):
+    return _render_version(request, _version(request.user, pk))
 
 
 @staff_required
@@ -185,19 +188,7 @@ def version_publish(request, pk):
         else:
             messages.success(request, _("Version %(number)s published.") % {"number": version.number})
             return redirect("standards:version", version.pk)
-    return render(
-        request,
-        "standards/version.html",
-        {
-            "version": version,
-            "components": version_components(version),
-            "missing": services.missing_public_components(version),
-            "can_manage": True,
-            "publish_form": form,
-            "governance_form": forms.GovernanceForm(prefix="gov"),
-        },
-        status=422,
-    )
+    return _render_version(request, version, publish_form=form, status=422)
 
 
 @staff_required
@@ -233,19 +224,7 @@ def version_governance(request, pk):
         else:
             messages.success(request, _("Governance saved."))
             return redirect("standards:version", version.pk)
-    return render(
-        request,
-        "standards/version.html",
-        {
-            "version": version,
-            "components": version_components(version),
-            "missing": [],
-            "can_manage": True,
-            "publish_form": forms.PublishForm(prefix="publish"),
-            "governance_form": form,
-        },
-        status=422,
-    )
+    return _render_version(request, version, governance_form=form, status=422)
 
 
 @staff_required

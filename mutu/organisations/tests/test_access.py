@@ -122,3 +122,16 @@ def test_visibility_selectors_agree_with_the_pages(world):
         world.gerai_bpjs,
     }
     assert set(selectors.locations_managed_by(user=world.charlie)) == {world.dukcapil_office}
+
+
+def test_the_unit_page_reads_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
+    from mutu.organisations.models import Counter
+
+    for n in range(10):
+        Counter.objects.create(gerai=world.gerai_dpmptsp, code=f"X{n}", name=f"Loket {n}")
+    client = login(world.alice)
+    with django_assert_max_num_queries(12):
+        assert client.get("/kelola/unit/dpmptsp/").status_code == 200
+    manager = login(world.mpp_manager)
+    with django_assert_max_num_queries(16):
+        assert manager.get("/kelola/lokasi/mpp/").status_code == 200

@@ -176,3 +176,12 @@ def test_adding_a_service_with_an_empty_name_is_refused(world, login):
     response = login(world.alice).post("/kelola/standar/unit/dpmptsp/tambah/", {"name": "", "summary": "Ringkas"})
     assert response.status_code == 200 and "Ringkas" in response.content.decode()
     assert not Service.objects.exists()
+
+
+def test_the_standards_list_reads_a_fixed_number_of_queries(world, login, service, django_assert_max_num_queries):
+    client = login(world.alice)
+    for n in range(5):
+        services.service_create(unit=world.dpmptsp, name=f"Layanan {n}", by=world.alice)
+        services.draft_start(service=Service.objects.get(name=f"Layanan {n}"), by=world.alice)
+    with django_assert_max_num_queries(12):
+        assert client.get("/kelola/standar/unit/dpmptsp/").status_code == 200
