@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mutu.core.files import open_stored
@@ -9,9 +11,18 @@ from mutu.core.permissions import staff_required
 from mutu.organisations import selectors as org_selectors
 
 
+class LoginForm(AuthenticationForm):
+    # Django's Indonesian text repeats "nama pengguna"; ours reads naturally in both languages.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
+    }
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 logout = auth_views.LogoutView.as_view()

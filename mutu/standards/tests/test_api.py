@@ -145,3 +145,12 @@ def test_the_openapi_schema_lists_every_public_path(client, catalogue):
 
 def test_the_api_documentation_page_answers(client, db):
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.django_db
+def test_bad_query_parameters_get_a_422_with_field_errors(client):
+    response = client.get("/api/v1/services", {"limit": "banyak"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"]
+    assert any(error["field"] and "limit" in error["field"] for error in body["errors"])
