@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mutu.core",
     "mutu.organisations",
     "mutu.standards",
+    "mutu.queues",
 ]
 
 MIDDLEWARE = [

@@ -31,3 +31,10 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def queue_world(world):
+    from mutu.queues.testing import build_queue_world
+
+    return build_queue_world(world)
