@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("mutu.core.urls")),
     path("kelola/", include("mutu.organisations.urls")),
     path("kelola/standar/", include("mutu.standards.urls")),
+    path("kelola/statistik-antrean/", include("mutu.queues.urls_stats")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
