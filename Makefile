@@ -85,7 +85,8 @@ messages: venv
 	$(VENV)/bin/django-admin compilemessages --ignore=.venv --ignore=var
 
 bench: venv
-	@if [ -f bench/run.py ]; then $(PY) bench/run.py; else echo "no bench/run.py"; fi
+	$(PY) bench/working_days.py
+	$(PY) bench/queue_tickets.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache build *.egg-info var/static

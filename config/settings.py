@@ -164,8 +164,7 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # --- Internationalisation ------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
-# MUTU_LOCALE_DIR lets the catalogue test run makemessages on a copy.
-LOCALE_PATHS = [Path(env_str("MUTU_LOCALE_DIR") or BASE_DIR / "locale")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")

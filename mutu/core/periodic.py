@@ -20,6 +20,7 @@ logger = logging.getLogger("mutu.periodic")
 
 PERIODIC_JOBS: list[str] = [
     "mutu.organisations.jobs.ensure_holiday_years",
+    "mutu.queues.detection.run_periodic_detection",
 ]
 
 

@@ -444,3 +444,23 @@ class PriorityVoucher(models.Model):
 
     def __str__(self):
         return self.code
+
+
+# --- Berkas receipt numbers (migration 0002_berkas_sequence) ---------------------------------
+
+
+class BerkasSequence(models.Model):
+    """The last receipt number a unit gave in one year (claimed with UPDATE … + 1)."""
+
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="berkassequence_unique_year")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year}: {self.last_number}"
+
+
+# --- end of berkas receipt numbers -------------------------------------------------------------

@@ -9,7 +9,7 @@ from mutu.organisations.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS
 from mutu.organisations.models import Counter, Gerai, Location, Membership
 from mutu.standards.models import Service, StandardVersion
 
-APPS = ("core", "organisations", "standards", "auth")
+APPS = ("core", "organisations", "standards", "queues", "auth")
 
 
 def _row_counts() -> dict[str, int]:
@@ -86,3 +86,15 @@ def test_the_password_can_come_from_the_environment(monkeypatch):
     output = _seed()
     assert "from-env-789" in output
     assert get_user_model().objects.get(username="admin.kantah").check_password("from-env-789")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_busy_day_with_compensations_and_a_voucher():
+    from mutu.queues.models import Berkas, CompensationCase, PriorityVoucher, Ticket
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Ticket.objects.filter(status="done").count() > 100
+    assert CompensationCase.objects.filter(status="given").exists()
+    assert CompensationCase.objects.filter(status="due").exists()
+    assert Berkas.objects.filter(cases__trigger="berkas_late").exists()
+    assert PriorityVoucher.objects.exists()

@@ -23,6 +23,7 @@ from mutu.organisations.models import Instansi, Unit
 DEMO_SEEDERS = [
     "mutu.organisations.demo",
     "mutu.standards.demo",
+    "mutu.queues.demo",
 ]
 
 

@@ -6,7 +6,7 @@ through `naive_add_working_days` below. Both must give the same dates. Prints th
 of each and their ratio, measured in this run on this machine: figures to compare, not a test
 (shared machines are noisy, so nothing here passes or fails on time).
 
-    .venv/bin/python bench/run.py        (or: make bench)
+    .venv/bin/python bench/working_days.py        (or: make bench)
 """
 
 from __future__ import annotations

@@ -1,0 +1,151 @@
+"""The kiosk in headless Chromium: the three steps, a ticket and its status page, with and
+without JavaScript, on a tablet and a phone; axe must report no serious or critical violation
+and the content security policy must block nothing.
+
+Uses Debian's chromium like mutu/core/tests/test_accessibility.py (never `playwright install`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings as django_settings
+
+from mutu.core.testing import build_world
+from mutu.core.tests.test_accessibility import (  # noqa: F401  (fixtures)
+    AXE,
+    AXE_RUN,
+    BLOCKING_IMPACTS,
+    _allow_async_unsafe,
+    _flush_despite_immutability_triggers,
+    browser,
+)
+from mutu.organisations.models import OpeningHours, Unit
+from mutu.queues.models import PriorityVoucher, Ticket
+from mutu.queues.testing import build_queue_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+DEVICES = {
+    "tablet": {"viewport": {"width": 800, "height": 1280}, "has_touch": True},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.RATELIMIT_ENABLED = False
+    settings.SITE_URL = live_server.url
+    w = build_queue_world(build_world())
+    # Open around the clock, every day: the live server runs on the real clock.
+    OpeningHours.objects.filter(location=w.mpp).delete()
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            location=w.mpp,
+            weekday=weekday,
+            opens=dt.time(0),
+            closes=dt.time(23, 59, 59),
+            last_ticket=dt.time(23, 59, 58),
+        )
+    yield live_server.url
+    _flush_despite_immutability_triggers()
+
+
+def _page(browser, device: str, *, javascript: bool = True):
+    context = browser.new_context(locale="id-ID", java_script_enabled=javascript, **DEVICES[device])
+    context.set_default_timeout(15_000)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text))
+    return page
+
+
+def _axe(page, label: str, problems: list[str]) -> None:
+    if page.evaluate("document.documentElement.getAttribute('lang')") != "id":
+        problems.append(f"{label}: html lang is not id")
+    for v in page.evaluate(AXE_RUN):
+        if v["impact"] in BLOCKING_IMPACTS:
+            problems.append(f"{label} {page.url}: axe {v['id']} ({v['impact']}): {v['help']} -> {v['targets']}")
+
+
+def _take_ticket(page, site: str, label: str, problems: list[str]) -> None:
+    page.goto(site + "/antrean/mpp/kiosk/")
+    _axe(page, f"{label} step 1", problems)
+    page.get_by_role("link", name="Gerai DPMPTSP").click()
+    page.wait_for_url("**gerai=*")
+    page.get_by_role("heading", name="Pilih layanan").wait_for()
+    _axe(page, f"{label} step 2", problems)
+    page.get_by_role("link", name="Izin Reklame").click()
+    page.wait_for_url("**layanan=*")
+    page.get_by_role("heading", name="Ambil nomor antrean").wait_for()
+    _axe(page, f"{label} step 3", problems)
+    page.get_by_label("Lansia").check()
+    page.get_by_role("button", name="Ambil nomor").click()
+    page.wait_for_url("**/antrean/tiket/**")
+    page.locator(".ticket__code").wait_for()
+    _axe(page, f"{label} ticket", problems)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_taking_a_ticket_with_javascript(browser, site, device):
+    problems: list[str] = []
+    page = _page(browser, device)
+    _take_ticket(page, site, device, problems)
+    ticket = Ticket.objects.get()
+    assert ticket.priority_group == "elderly"
+    assert page.locator(".ticket__code").inner_text().strip().endswith("A-001")
+    assert page.get_by_role("button", name="Cetak tiket").is_visible()
+    assert page.locator(".ticket__qr svg").is_visible()
+
+    page.goto(f"{site}/antrean/status/{ticket.public_token}/")
+    assert page.locator('[hx-trigger="every 15s"]').count() == 1
+    assert "Anda berikutnya." in page.locator("#ticket-live").inner_text()
+    _axe(page, f"{device} status", problems)
+    assert not page.csp_errors, page.csp_errors
+    assert not problems, "\n".join(problems)
+    page.context.close()
+
+
+def test_taking_a_ticket_without_javascript(browser, site):
+    problems: list[str] = []
+    page = _page(browser, "tablet", javascript=False)
+    _take_ticket(page, site, "no-js", problems)
+    assert Ticket.objects.get().code == "A-001"
+    # Nothing that needs JavaScript is offered.
+    assert not page.get_by_role("button", name="Cetak tiket").is_visible()
+    assert page.get_by_role("link", name="Selesai: kembali ke awal").is_visible()
+    assert not problems, "\n".join(problems)
+    page.context.close()
+
+
+def test_a_refused_voucher_is_read_out_and_keeps_the_choices(browser, site):
+    problems: list[str] = []
+    PriorityVoucher.objects.create(
+        code="LAMA1",
+        unit=Unit.objects.get(slug="dpmptsp"),
+        issued_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        valid_until=dt.date(2020, 1, 31),
+    )
+    page = _page(browser, "tablet")
+    page.goto(site + "/antrean/mpp/kiosk/")
+    page.get_by_role("link", name="Gerai DPMPTSP").click()
+    page.get_by_role("link", name="Izin Reklame").click()
+    page.get_by_label("Ibu hamil").check()
+    page.get_by_label("Kode voucher prioritas (jika ada)").fill("lama1")
+    page.get_by_role("button", name="Ambil nomor").click()
+    error = page.get_by_text("Voucher prioritas ini sudah berakhir pada 31-01-2020.")
+    error.wait_for()
+    # Focus moves to the field in error, whose message is its description.
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "id_voucher_code"
+    assert page.get_by_label("Ibu hamil").is_checked()
+    _axe(page, "voucher error", problems)
+    assert not Ticket.objects.exists()
+    assert not problems, "\n".join(problems)
+    page.context.close()
