@@ -13,17 +13,15 @@ import pytest
 from django.conf import settings as django_settings
 
 from mutu.core.testing import build_world
-from mutu.core.tests.test_accessibility import (  # noqa: F401  (fixtures)
-    AXE,
-    AXE_RUN,
-    BLOCKING_IMPACTS,
-    _allow_async_unsafe,
-    _flush_despite_immutability_triggers,
-    browser,
-)
+from mutu.core.tests import test_accessibility as a11y
 from mutu.organisations.models import OpeningHours, Unit
 from mutu.queues.models import PriorityVoucher, Ticket
 from mutu.queues.testing import build_queue_world
+
+# The browser fixtures of the accessibility tests (one Chromium per test module).
+browser = a11y.browser
+_allow_async_unsafe = a11y._allow_async_unsafe
+AXE, AXE_RUN, BLOCKING_IMPACTS = a11y.AXE, a11y.AXE_RUN, a11y.BLOCKING_IMPACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -53,7 +51,7 @@ def site(live_server, transactional_db, settings):
             last_ticket=dt.time(23, 59, 58),
         )
     yield live_server.url
-    _flush_despite_immutability_triggers()
+    a11y._flush_despite_immutability_triggers()
 
 
 def _page(browser, device: str, *, javascript: bool = True):
