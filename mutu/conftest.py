@@ -38,3 +38,68 @@ def queue_world(world):
     from mutu.queues.testing import build_queue_world
 
     return build_queue_world(world)
+
+
+_OFFICE_SETUP = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from mutu.core.testing import build_world
+from mutu.queues.testing import build_queue_world
+build_queue_world(build_world())
+"""
+
+
+def _office_env(folder, database_url: str) -> dict:
+    import os
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url,
+        "MUTU_IGNORE_DOTENV": "true",
+        "DEBUG": "true",
+        "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def sqlite_office_template(tmp_path_factory):
+    """A SQLite file, migrated and holding the queue test world, built once per test process.
+
+    Tests that race real processes on a small office's database copy it instead of
+    migrating their own (migrating costs seconds each time).
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path_factory.mktemp("sqlite-office")
+    path = folder / "template.sqlite3"
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", _OFFICE_SETUP],
+        cwd=root,
+        env=_office_env(folder, f"sqlite:///{path}"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def sqlite_office(sqlite_office_template, tmp_path):
+    """Environment variables for subprocesses working on a fresh copy of the office database."""
+    import shutil
+
+    target = tmp_path / "office.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        source = sqlite_office_template.with_name(sqlite_office_template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, target.with_name(target.name + suffix))
+    return _office_env(tmp_path, f"sqlite:///{target}")

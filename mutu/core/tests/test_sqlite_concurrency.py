@@ -4,7 +4,6 @@ This is what a small office runs (the embedded default), so it is tested with re
 processes on a real file whatever database the rest of the suite uses.
 """
 
-import os
 import subprocess
 import sys
 import time
@@ -15,10 +14,9 @@ ROOT = Path(__file__).resolve().parents[3]
 SETUP = """
 import django, os
 django.setup()
-from mutu.core.testing import build_world
+from mutu.organisations.models import Unit
 from mutu.standards.services import service_create
-w = build_world()
-service_create(unit=w.dpmptsp, name="Layanan Uji", by=None)
+service_create(unit=Unit.objects.get(slug="dpmptsp"), name="Layanan Uji", by=None)
 """
 
 RACE = """
@@ -39,19 +37,10 @@ except ApplicationError:
 """
 
 
-def test_two_officers_opening_a_draft_at_once_get_one_draft(tmp_path):
-    db = tmp_path / "office.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "MUTU_IGNORE_DOTENV": "true",
-        "DEBUG": "true",
-        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-    }
+def test_two_officers_opening_a_draft_at_once_get_one_draft(sqlite_office):
+    env = sqlite_office
+    db = env["DATABASE_URL"].removeprefix("sqlite:///")
     run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
-    assert migrated.returncode == 0, migrated.stderr
     setup = subprocess.run([sys.executable, "-c", SETUP], **run)
     assert setup.returncode == 0, setup.stderr
 

@@ -4,7 +4,6 @@ Three real processes on one SQLite file (what a small office runs), whatever dat
 of the suite uses; on PostgreSQL the same is checked with threads on the test database.
 """
 
-import os
 import subprocess
 import sys
 import threading
@@ -16,14 +15,6 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[3]
 PER_PROCESS = 4
-
-SETUP = """
-import django
-django.setup()
-from mutu.core.testing import build_world
-from mutu.queues.testing import build_queue_world
-build_queue_world(build_world())
-"""
 
 RACE = """
 import django, sys, time
@@ -46,21 +37,8 @@ for _ in range(int(sys.argv[2])):
 """
 
 
-def test_three_processes_on_one_sqlite_file_get_unique_sequential_numbers(tmp_path):
-    db = tmp_path / "office.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "MUTU_IGNORE_DOTENV": "true",
-        "DEBUG": "true",
-        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-    }
-    run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
-    assert migrated.returncode == 0, migrated.stderr
-    setup = subprocess.run([sys.executable, "-c", SETUP], **run)
-    assert setup.returncode == 0, setup.stderr
+def test_three_processes_on_one_sqlite_file_get_unique_sequential_numbers(sqlite_office):
+    env = sqlite_office
 
     start_at = str(time.time() + 3)
     racers = [

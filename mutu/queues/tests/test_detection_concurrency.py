@@ -5,7 +5,6 @@ Both runs may read "no case yet" for the same ticket; the partial unique constra
 counts it as already recorded and carries on.
 """
 
-import os
 import subprocess
 import sys
 import threading
@@ -80,12 +79,14 @@ def test_two_runs_racing_on_postgresql_create_one_case(queue_world, monkeypatch)
 SETUP = """
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from mutu.core.testing import build_world
-from mutu.queues.testing import build_queue_world
+from types import SimpleNamespace
+from mutu.organisations.models import Location
+from mutu.queues.models import QueueLine
 from mutu.queues.tests.compensation_fixtures import at, make_ticket
-w = build_queue_world(build_world())
+line = QueueLine.objects.get(prefix="A")
+from mutu.standards.models import StandardVersion
+version = StandardVersion.objects.get(service=line.service)
+w = SimpleNamespace(mpp=Location.objects.get(slug="mpp"), line_a=line, reklame=line.service, reklame_v1=version)
 for n in range(1, 21):
     make_ticket(w, n, issued=at(9, 0))
 """
@@ -103,16 +104,8 @@ print(result.total, result.absorbed)
 """
 
 
-def test_two_processes_on_one_sqlite_file_create_each_case_once(tmp_path):
-    db = tmp_path / "office.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "MUTU_IGNORE_DOTENV": "true",
-        "DEBUG": "true",
-        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-    }
+def test_two_processes_on_one_sqlite_file_create_each_case_once(sqlite_office):
+    env = sqlite_office
     run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     setup = subprocess.run([sys.executable, "-c", SETUP], **run)
     assert setup.returncode == 0, setup.stderr
