@@ -16,7 +16,8 @@ from django.utils import translation
 from mutu.core.testing import build_world
 from mutu.core.tests import test_accessibility as a11y
 from mutu.organisations.models import OpeningHours, Unit
-from mutu.queues.models import PriorityGroup, PriorityVoucher, Ticket
+from mutu.queues.models import PriorityGroup, PriorityVoucher, QueueLine, Ticket
+from mutu.queues.services.tickets import issue_ticket
 from mutu.queues.testing import build_queue_world
 
 # The browser fixtures of the accessibility tests (one Chromium per test module).
@@ -149,10 +150,51 @@ def test_a_refused_voucher_is_read_out_and_keeps_the_choices(browser, site):
     error = page.get_by_text("Voucher prioritas ini sudah berakhir pada 31-01-2020.")
     error.wait_for()
     # Focus moves to the field in error, whose message is its description.
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == "id_voucher_code"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_voucher_code'")
     assert page.get_by_label(indonesian(PriorityGroup.PREGNANT.label)).is_checked()
     _axe(page, "voucher error", problems)
     assert not Ticket.objects.exists()
     assert not problems, "\n".join(problems)
+    page.context.close()
+
+
+POLL = """async (url) => {
+  document.querySelector('#ticket-live [data-state]').dataset.marker = 'before';
+  await htmx.ajax('GET', url, {target: '#ticket-live', swap: 'innerHTML'});
+  await new Promise(resolve => setTimeout(resolve, 200));
+  const state = document.querySelector('#ticket-live [data-state]');
+  return {swapped: state.dataset.marker !== 'before', text: document.querySelector('#ticket-live').innerText};
+}"""
+
+
+def test_the_status_page_speaks_only_when_something_changed(browser, site):
+    """A poll with the same state is not swapped (the live region stays quiet); a call is."""
+    line = QueueLine.objects.get(prefix="A")
+    ticket = issue_ticket(line=line)
+    page = _page(browser, "phone")
+    url = f"/antrean/status/{ticket.public_token}/"
+    page.goto(site + url)
+    quiet = page.evaluate(POLL, url)
+    assert not quiet["swapped"]
+    Ticket.objects.filter(pk=ticket.pk).update(status="called", counter=line.counters.get(), called_at=ticket.issued_at)
+    called = page.evaluate(POLL, url)
+    assert called["swapped"] and "Loket 1" in called["text"]
+    assert not page.csp_errors, page.csp_errors
+    page.context.close()
+
+
+def test_the_ticket_prints_on_one_thermal_page_of_80_or_58_mm(browser, site):
+    import io
+
+    from pypdf import PdfReader
+
+    ticket = issue_ticket(line=QueueLine.objects.get(prefix="A"))
+    page = _page(browser, "tablet")
+    widths = {}
+    for paper in ("80", "58"):
+        page.goto(f"{site}/antrean/tiket/{ticket.public_token}/?kertas={paper}")
+        pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+        assert len(pdf.pages) == 1, paper
+        widths[paper] = round(float(pdf.pages[0].mediabox.width) / 72 * 25.4)
+    assert widths == {"80": 80, "58": 58}
     page.context.close()

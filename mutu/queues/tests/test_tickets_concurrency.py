@@ -7,7 +7,6 @@ transaction, which other processes cannot see).
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,6 @@ SETUP = """
 import django
 django.setup()
 from mutu.core.testing import build_world
-from mutu.queues.models import QueueLine
 from mutu.queues.testing import build_queue_world
 build_queue_world(build_world())
 """
@@ -102,26 +100,9 @@ def base_env(tmp_path) -> dict:
     return env
 
 
-@pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory):
-    """One migrated SQLite file with the queue world, copied by each test (migrating takes ~10 s)."""
-    folder = tmp_path_factory.mktemp("kiosk-race")
-    path = folder / "template.sqlite3"
-    prepare({**base_env(folder), "DATABASE_URL": f"sqlite:///{path}"})
-    return path
-
-
-def sqlite_copy(template: Path, target: Path) -> str:
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copyfile(source, f"{target}{suffix}")
-    return f"sqlite:///{target}"
-
-
-def test_concurrent_kiosks_on_sqlite_get_distinct_numbers(tmp_path, sqlite_template):
-    env = {**base_env(tmp_path), "DATABASE_URL": sqlite_copy(sqlite_template, tmp_path / "office.sqlite3")}
-    assert race(env, services=["reklame"]) == list(range(1, PROCESSES * TICKETS_EACH + 1))
+def test_concurrent_kiosks_on_sqlite_get_distinct_numbers(sqlite_office):
+    """On a copy of the migrated small-office SQLite file (``sqlite_office`` in mutu/conftest.py)."""
+    assert race(sqlite_office, services=["reklame"]) == list(range(1, PROCESSES * TICKETS_EACH + 1))
 
 
 @pytest.fixture
@@ -163,9 +144,6 @@ def test_concurrent_kiosks_on_the_suites_backend_get_distinct_numbers(tmp_path, 
         env = {**base_env(tmp_path), "DATABASE_URL": postgres_database}
         prepare(env)
     else:
-        env = {
-            **base_env(tmp_path),
-            "DATABASE_URL": sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path / "shared.sqlite3"),
-        }
+        env = request.getfixturevalue("sqlite_office")
     share_prefix(env)
     assert race(env, services=["reklame", "ktp-el"]) == list(range(1, PROCESSES * TICKETS_EACH + 1))

@@ -242,5 +242,5 @@ def status(request, token):
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
-        return render(request, "queues/kiosk/status.html#live", context)
+        return render(request, "queues/kiosk/status.html#live", {**context, "oob": True})
     return render(request, "queues/kiosk/status.html", context)

@@ -3,6 +3,8 @@
  * - [data-print]: shows the (hidden) print button; a click prints the ticket.
  * - [data-return-url][data-return-seconds]: after a ticket, the kiosk goes back to the
  *   start; the notice says so and [data-stay] cancels it.
+ * - The ticket status page polls every 15 s; a poll that brings no change is not swapped,
+ *   so the live region speaks only when the place in line, the wait or the call changes.
  * - After htmx swaps a boosted page, focus moves to the first field in error, an alert or
  *   the heading, so that screen readers announce the new step or the problem.
  */
@@ -56,6 +58,23 @@
     if (target) {
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
       target.focus();
+    }
+  });
+
+  // The status page polls every 15 s: swap (and so announce) only when the state changed;
+  // otherwise just refresh the "checked at" line, which is outside the live region.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    var target = detail.target;
+    if (!target || target.id !== "ticket-live" || !detail.serverResponse) { return; }
+    var fresh = new DOMParser().parseFromString(detail.serverResponse, "text/html");
+    var before = target.querySelector("[data-state]");
+    var after = fresh.querySelector("[data-state]");
+    if (before && after && before.getAttribute("data-state") === after.getAttribute("data-state")) {
+      detail.shouldSwap = false;
+      var checked = document.getElementById("ticket-checked");
+      var freshChecked = fresh.getElementById("ticket-checked");
+      if (checked && freshChecked) { checked.textContent = freshChecked.textContent; }
     }
   });
 
