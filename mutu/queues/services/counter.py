@@ -36,7 +36,7 @@ from mutu.queues.selectors.console import (
     local_today,
     waiting_for_counter,
 )
-from mutu.queues.services.tickets import _next_number
+from mutu.queues.services.tickets import next_ticket_number
 from mutu.standards.models import StandardVersion
 from mutu.standards.selectors import current_version
 
@@ -356,7 +356,7 @@ def transfer(
     )
     if closed != 1:
         raise _changed_error(ticket)
-    number = _next_number(location=ticket.location, prefix=line.prefix, day=ticket.day)
+    number = next_ticket_number(location=ticket.location, prefix=line.prefix, day=ticket.day)
     new = Ticket.objects.create(
         location_id=ticket.location_id,
         line=line,

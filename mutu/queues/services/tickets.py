@@ -86,7 +86,7 @@ def _find_voucher(*, code: str, line: QueueLine, today: dt.date) -> PriorityVouc
     return voucher
 
 
-def _next_number(*, location: Location, prefix: str, day: dt.date) -> int:
+def next_ticket_number(*, location: Location, prefix: str, day: dt.date) -> int:
     """Claim the next number of the day; call inside the issuing transaction."""
     try:
         with transaction.atomic():  # a savepoint: a concurrent creator's row wins, we re-read it
@@ -140,7 +140,7 @@ def issue_ticket(
             if claimed != 1:
                 raise _voucher_error(_("This priority voucher has already been used."))
             priority_group = PriorityGroup.VOUCHER
-        number = _next_number(location=location, prefix=line.prefix, day=today)
+        number = next_ticket_number(location=location, prefix=line.prefix, day=today)
         ticket = Ticket.objects.create(
             location=location,
             line=line,
