@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mutu.organisations",
     "mutu.standards",
     "mutu.queues",
+    "mutu.surveys",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("berkas/", include("mutu.queues.urls_berkas")),
     path("antrean/", include("mutu.queues.urls_kiosk")),
     path("kelola/antrean/", include("mutu.queues.urls_setup")),
+    path("", include("mutu.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

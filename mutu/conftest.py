@@ -103,3 +103,10 @@ def sqlite_office(sqlite_office_template, tmp_path):
         if source.exists():
             shutil.copyfile(source, target.with_name(target.name + suffix))
     return _office_env(tmp_path, f"sqlite:///{target}")
+
+
+@pytest.fixture
+def survey_world(world):
+    from mutu.surveys.testing import build_survey_world
+
+    return build_survey_world(world)

@@ -1,0 +1,3 @@
+"""URLs of the survey area 'imports' (joined into the one `surveys` namespace by urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the survey area 'kiosk' (joined into the one `surveys` namespace by urls.py)."""
+
+urlpatterns: list = []
