@@ -47,7 +47,10 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from mutu.core.testing import build_world
 from mutu.queues.testing import build_queue_world
-build_queue_world(build_world())
+from mutu.surveys.testing import build_survey_world
+world = build_world()
+build_queue_world(world)
+build_survey_world(world)
 """
 
 
@@ -68,7 +71,7 @@ def _office_env(folder, database_url: str) -> dict:
 
 @pytest.fixture(scope="session")
 def sqlite_office_template(tmp_path_factory):
-    """A SQLite file, migrated and holding the queue test world, built once per test process.
+    """A SQLite file, migrated and holding the queue and survey test worlds, built once per test process.
 
     Tests that race real processes on a small office's database copy it instead of
     migrating their own (migrating costs seconds each time).
