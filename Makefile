@@ -87,6 +87,7 @@ messages: venv
 bench: venv
 	$(PY) bench/working_days.py
 	$(PY) bench/queue_tickets.py
+	$(PY) bench/surveys_ikm.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache build *.egg-info var/static

@@ -78,6 +78,8 @@ class StoredFile(models.Model):
         PDF = "pdf", "PDF"
         PNG = "png", "PNG"
         JPEG = "jpeg", "JPEG"
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("uploaded at"))

@@ -21,6 +21,7 @@ logger = logging.getLogger("mutu.periodic")
 PERIODIC_JOBS: list[str] = [
     "mutu.organisations.jobs.ensure_holiday_years",
     "mutu.queues.detection.run_periodic_detection",
+    "mutu.surveys.jobs.close_finished_surveys",
 ]
 
 

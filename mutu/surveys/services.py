@@ -264,8 +264,8 @@ def _upsert_tallies(survey_id: int, increments: Mapping[tuple[int | None, tuple]
         return
     # Only the model's own table name is interpolated; every value is a parameter.
     table = connection.ops.quote_name(Tally._meta.db_table)
-    sql = (  # noqa: S608
-        f"INSERT INTO {table} (survey_id, key, question_id, unit_id, location_id, gerai_id, counter_id, "
+    sql = (
+        f"INSERT INTO {table} (survey_id, key, question_id, unit_id, location_id, gerai_id, counter_id, "  # noqa: S608
         "service_id, channel, day, answered, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         f"ON CONFLICT (survey_id, key) DO UPDATE SET answered = {table}.answered + excluded.answered, "
         f"total = {table}.total + excluded.total"
@@ -383,32 +383,62 @@ def submit_response(
 
 
 def rebuild_survey_tallies(*, survey: Survey) -> int:
-    """Recompute a survey's tallies from its answers (after a repair or a deleted import)."""
-    with transaction.atomic():
+    """Recompute a survey's tallies from its answers (after a repair or a deleted import).
+
+    One set-based ``INSERT … SELECT … GROUP BY`` per kind of row (respondents, answers), the
+    same SQL on SQLite and PostgreSQL; the key is built in SQL exactly as :func:`tally_key`
+    builds it. Returns the number of tally rows written.
+    """
+    qn = connection.ops.quote_name
+    tally, response, answer = (qn(m._meta.db_table) for m in (Tally, Response, Answer))
+
+    def text(column: str) -> str:
+        return f"COALESCE(CAST({column} AS TEXT), '')"
+
+    day = "to_char(r.day, 'YYYY-MM-DD')" if connection.vendor == "postgresql" else "CAST(r.day AS TEXT)"
+    dims = "r.unit_id, r.location_id, r.gerai_id, r.counter_id, r.service_id, r.channel, r.day"
+    key_tail = (
+        f"|| '|' || CAST(r.unit_id AS TEXT) || '|' || {text('r.location_id')} || '|' || {text('r.gerai_id')} "
+        f"|| '|' || {text('r.counter_id')} || '|' || {text('r.service_id')} || '|' || r.channel || '|' || {day}"
+    )
+    columns = "survey_id, key, question_id, unit_id, location_id, gerai_id, counter_id, service_id, channel, day"
+    # Only the models' own table names are interpolated; the survey id is a parameter.
+    respondents = (
+        f"INSERT INTO {tally} ({columns}, answered, total) "  # noqa: S608
+        f"SELECT r.survey_id, 'r' {key_tail}, NULL, {dims}, COUNT(*), 0 "
+        f"FROM {response} r WHERE r.survey_id = %s GROUP BY r.survey_id, {dims}"
+    )
+    answers = (
+        f"INSERT INTO {tally} ({columns}, answered, total) "  # noqa: S608
+        f"SELECT r.survey_id, CAST(a.question_id AS TEXT) {key_tail}, a.question_id, {dims}, COUNT(*), SUM(a.value) "
+        f"FROM {answer} a JOIN {response} r ON r.id = a.response_id "
+        f"WHERE r.survey_id = %s AND a.value IS NOT NULL GROUP BY r.survey_id, a.question_id, {dims}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
         Tally.objects.filter(survey=survey).delete()
-        increments: dict[tuple[int | None, tuple], list[int]] = defaultdict(lambda: [0, 0])
-        responses = Response.objects.filter(survey=survey).values_list(
-            "id", "unit_id", "location_id", "gerai_id", "counter_id", "service_id", "channel", "day"
-        )
-        dims_of = {row[0]: tuple(row[1:]) for row in responses.iterator(chunk_size=5000)}
-        for dims in dims_of.values():
-            increments[(None, dims)][0] += 1
-        answers = Answer.objects.filter(response__survey=survey, value__isnull=False).values_list(
-            "response_id", "question_id", "value"
-        )
-        for response_id, question_id, value in answers.iterator(chunk_size=20000):
-            slot = increments[(question_id, dims_of[response_id])]
-            slot[0] += 1
-            slot[1] += value
-        _upsert_tallies(survey.pk, {k: (v[0], v[1]) for k, v in increments.items()})
-    return len(increments)
+        cursor.execute(respondents, [survey.pk])
+        written = cursor.rowcount
+        cursor.execute(answers, [survey.pk])
+        written += cursor.rowcount
+    return written
 
 
 def template_questionnaire():
-    """The national SKM template (created by migration 0002), newest version."""
-    from mutu.surveys.models import Questionnaire
+    """The national SKM template, newest version.
 
-    return Questionnaire.objects.filter(unit__isnull=True).order_by("-number").first()
+    Migration 0002 creates it; it is created again here if it is missing (a test's database
+    flush removes data that migrations wrote), so every unit always has a questionnaire to start from.
+    """
+    from mutu.surveys import skm_template
+    from mutu.surveys.models import Questionnaire, Scale, ScaleOption
+
+    found = Questionnaire.objects.filter(unit__isnull=True).order_by("-number").first()
+    if found is None:
+        with transaction.atomic():
+            found = skm_template.create_template(
+                Questionnaire=Questionnaire, Question=Question, Scale=Scale, ScaleOption=ScaleOption, now=timezone.now()
+            )
+    return found
 
 
 def create_survey(

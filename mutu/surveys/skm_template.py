@@ -70,3 +70,23 @@ QUESTIONS: tuple[tuple[str, str, str, tuple[str, str, str, str]], ...] = (
         ("Buruk", "Cukup", "Baik", "Sangat baik"),
     ),
 )
+
+
+def create_template(*, Questionnaire, Question, Scale, ScaleOption, now):
+    """Create template version 1 unless it exists; models are passed in so the data migration
+    can use its historical models and the running code its real ones."""
+    if Questionnaire.objects.filter(unit__isnull=True, number=1).exists():
+        return None
+    questionnaire = Questionnaire.objects.create(
+        unit=None, name=TEMPLATE_NAME, number=1, intro=TEMPLATE_INTRO, is_locked=True, created_at=now
+    )
+    for position, (code, unsur, text, labels) in enumerate(QUESTIONS, start=1):
+        scale = Scale.objects.create(name=f"SKM {code}: {labels[0]} – {labels[-1]}")
+        ScaleOption.objects.bulk_create(
+            ScaleOption(scale=scale, value=value, label=label, face=face)
+            for value, (label, face) in enumerate(zip(labels, FACES, strict=True), start=1)
+        )
+        Question.objects.create(
+            questionnaire=questionnaire, position=position, code=code, unsur=unsur, text=text, kind="scale", scale=scale
+        )
+    return questionnaire

@@ -118,4 +118,7 @@ def test_help_lists_the_due_date_command(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
     assert exit_info.value.code == 0
-    assert "due-date" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "due-date" in out
+    assert "ikm" in out
+    assert "sample-size" in out

@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import NoReverseMatch, reverse
 
 from mutu.queues.models import CompensationRule, CompensationRuleSet, Ticket
 from mutu.queues.selectors.tickets import ticket_status, waiting_order
@@ -158,26 +157,8 @@ def test_a_finished_ticket_stops_polling_and_has_no_survey_link_without_surveys(
     assert "Isi survei" not in body and "/survei/" not in body
 
 
-def _survey(request, token):
-    return HttpResponse("survey")
-
-
-# With a survey page (the survey work adds ``surveys:ticket``), a served ticket links to it.
-urlpatterns = [
-    path("survei/", include(([path("tiket/<str:token>/", _survey, name="ticket")], "surveys"))),
-    path("", include("config.urls")),
-]
-
-
-@pytest.mark.urls(__name__)
-def test_a_finished_ticket_links_to_the_survey_once_surveys_exist(morning, client):
-    w = morning
-    Ticket.objects.filter(pk=w.t1.pk).update(status="done", finished_at=at(9, 9))
-    with time_machine.travel(at(9, 10), tick=False):
-        done = client.get(f"/antrean/status/{w.t1.public_token}/").content.decode()
-        waiting = client.get(f"/antrean/status/{w.t2.public_token}/").content.decode()
-    assert f'href="/survei/tiket/{w.t1.public_token}/"' in done
-    assert "/survei/" not in waiting
+# A served ticket's link to its survey (once an open survey covers it) is tested with the
+# surveys: mutu/surveys/tests/test_public_ticket.py.
 
 
 def test_unknown_tokens_are_404(client, db):

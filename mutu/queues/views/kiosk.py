@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,6 +28,7 @@ from mutu.queues.models import QueueLine, Ticket
 from mutu.queues.selectors import tickets as selectors
 from mutu.queues.selectors.schedule import location_schedule
 from mutu.queues.services.tickets import issue_refusal, issue_ticket
+from mutu.surveys.selectors_public import ticket_survey_is_open
 
 KIOSK_COOKIE = "mutu_kiosk"
 KIOSK_COOKIE_SALT = "mutu.queues.kiosk"
@@ -222,11 +223,10 @@ def ticket(request, token):
 
 
 def survey_url(ticket: Ticket) -> str | None:
-    """The satisfaction survey of a served ticket, once the survey work provides ``surveys:ticket``."""
-    try:
-        return reverse("surveys:ticket", args=[ticket.public_token])
-    except NoReverseMatch:
+    """The satisfaction survey of a served ticket, when an open survey covers it."""
+    if not ticket_survey_is_open(ticket=ticket, now=timezone.now()):
         return None
+    return reverse("surveys:ticket_survey", args=[ticket.public_token])
 
 
 @require_GET

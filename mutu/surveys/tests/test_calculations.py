@@ -105,9 +105,7 @@ def test_krejcie_morgan_matches_their_table(population, expected):
     assert sample_size(population) == expected
 
 
-@pytest.mark.parametrize(
-    ("population", "expected"), [(100, 80), (1_000, 286), (10_000, 385), (1_000_000, 400)]
-)
+@pytest.mark.parametrize(("population", "expected"), [(100, 80), (1_000, 286), (10_000, 385), (1_000_000, 400)])
 def test_slovin_rounds_up(population, expected):
     assert slovin(population) == expected
     assert sample_size(population, method="slovin") == expected

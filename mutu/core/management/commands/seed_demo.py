@@ -24,6 +24,7 @@ DEMO_SEEDERS = [
     "mutu.organisations.demo",
     "mutu.standards.demo",
     "mutu.queues.demo",
+    "mutu.surveys.demo",
 ]
 
 
