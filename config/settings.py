@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mutu.standards",
     "mutu.queues",
     "mutu.surveys",
+    "mutu.complaints",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     path("antrean/", include("mutu.queues.urls_kiosk")),
     path("kelola/antrean/", include("mutu.queues.urls_setup")),
     path("", include("mutu.surveys.urls")),
+    path("", include("mutu.complaints.urls")),
+    path("open311/v2/", include("mutu.complaints.urls_open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

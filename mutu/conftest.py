@@ -113,3 +113,10 @@ def survey_world(world):
     from mutu.surveys.testing import build_survey_world
 
     return build_survey_world(world)
+
+
+@pytest.fixture
+def complaint_world(world):
+    from mutu.complaints.testing import build_complaint_world
+
+    return build_complaint_world(world)

@@ -29,6 +29,7 @@ def validation_error(request, exc: NinjaValidationError):
 
 
 def _wire_routers() -> None:
+    from mutu.complaints.api import router as complaints_router
     from mutu.organisations.api import router as organisations_router
     from mutu.standards.api import router as standards_router
     from mutu.surveys.api import router as surveys_router
@@ -36,6 +37,7 @@ def _wire_routers() -> None:
     api.add_router("/", organisations_router)
     api.add_router("/", standards_router)
     api.add_router("/", surveys_router)
+    api.add_router("/", complaints_router)
 
 
 _wire_routers()

@@ -103,3 +103,83 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class OutboxMessage(models.Model):
+    """A message to send outside (email, WhatsApp…) or to show in the app, written in the same
+    transaction as the change that causes it and delivered by a background task.
+
+    ``dedupe_key`` makes "each sent once" a database rule: the writer chooses a key that names the
+    event (``complaint:42:status:answered:email``) and a second write of the same event is ignored.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        IN_APP = "in_app", _("In the app")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        INSTAGRAM = "instagram", _("Instagram")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, gave up")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    url = models.CharField(max_length=300, blank=True)
+    # Messaging platforms: an approved template and its parameters outside the free-text window.
+    template_name = models.CharField(max_length=120, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    unit = models.ForeignKey("organisations.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    related_type = models.CharField(max_length=80, blank=True)
+    related_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The provider's id of the sent message and its latest delivery report (sent, delivered, read…).
+    external_id = models.CharField(max_length=120, blank=True, db_index=True)
+    delivery_status = models.CharField(max_length=20, blank=True)
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"),
+            models.Index(fields=["related_type", "related_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.dedupe_key}"
+
+
+class Notification(models.Model):
+    """An in-app notice for a staff member (delivered from the outbox)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    outbox = models.OneToOneField(OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text[:60]

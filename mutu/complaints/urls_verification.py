@@ -1,0 +1,3 @@
+"""URLs of the complaints area 'verification' (joined into the one `complaints` namespace by urls.py)."""
+
+urlpatterns: list = []
