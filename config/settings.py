@@ -238,6 +238,35 @@ CONTENT_SECURITY_POLICY = {
 # --- Rate limits for public writes ---------------------------------------
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 
+# --- Complaint channels: SP4N-LAPOR! and Open311 ----------------------------
+# The LAPOR! adapter class; only the file exchange exists (the live API is not public).
+LAPOR_ADAPTER = env_str("LAPOR_ADAPTER", "mutu.complaints.lapor_adapter.FileExchangeAdapter")
+# Open311 POST keys: "key:instansi-slug" pairs, comma-separated (OPEN311_API_KEYS_FILE for a secret file).
+OPEN311_API_KEYS = dict(
+    pair.strip().split(":", 1)
+    for pair in (env_str("OPEN311_API_KEYS") or "").split(",")
+    if ":" in pair and pair.strip().split(":", 1)[0]
+)
+
+# --- Email (outbox delivery; mutu.core.outbox) -------------------------------
+# With EMAIL_HOST set, mail goes out by SMTP; without it, to the console (demo, development).
+EMAIL_HOST = env_str("EMAIL_HOST", "") or ""
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mutu <noreply@localhost>") or "mutu <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Complaints ------------------------------------------------------------
+# Who sends the one-time code that confirms a complainant's email address (dotted path):
+# mutu.complaints.senders.EmailCodeSender (default) or ...ConsoleCodeSender (demo: logs it).
+COMPLAINT_CODE_SENDER = env_str("COMPLAINT_CODE_SENDER", "mutu.complaints.senders.EmailCodeSender")
+
 # --- Logging ---------------------------------------------------------------
 LOGGING = {
     "version": 1,

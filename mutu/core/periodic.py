@@ -22,6 +22,12 @@ PERIODIC_JOBS: list[str] = [
     "mutu.organisations.jobs.ensure_holiday_years",
     "mutu.queues.detection.run_periodic_detection",
     "mutu.surveys.jobs.close_finished_surveys",
+    "mutu.complaints.jobs.withdraw_unanswered",
+    "mutu.complaints.jobs.auto_close_answered",
+    "mutu.complaints.jobs.send_deadline_reminders",
+    "mutu.complaints.jobs.escalate_overdue",
+    # Last: delivers what the jobs above wrote (the task worker is the fast path).
+    "mutu.core.outbox.deliver_due_job",
 ]
 
 

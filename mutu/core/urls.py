@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutu.core import views
+from mutu.core import urls_outbox, views
 
 app_name = "core"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("keluar/", views.logout, name="logout"),
     path("beranda/", views.dashboard, name="dashboard"),
     path("berkas/<uuid:file_id>/", views.stored_file, name="stored_file"),
+    *urls_outbox.urlpatterns,
 ]
