@@ -88,6 +88,7 @@ bench: venv
 	$(PY) bench/working_days.py
 	$(PY) bench/queue_tickets.py
 	$(PY) bench/surveys_ikm.py
+	$(PY) bench/complaint_intake.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache build *.egg-info var/static

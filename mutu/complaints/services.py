@@ -85,7 +85,7 @@ def submit_complaint(
         raise ValueError(f"unknown channel {channel!r}")
     if reporter_nik and (not reporter_nik.isdigit() or len(reporter_nik) != 16):
         errors["reporter_nik"] = [_("A NIK has 16 digits.")]
-    if channel == Channel.WEB and not consent:
+    if channel in (Channel.WEB, Channel.API) and not consent:
         errors["consent"] = [_("We need your consent to process the personal data in this report.")]
     if errors:
         raise ApplicationError(_("Some fields need attention."), field_errors=errors)

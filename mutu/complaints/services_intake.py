@@ -122,9 +122,11 @@ def submit_web_complaint(
     is_confidential: bool = False,
     consent: bool = False,
     uploads: Sequence[UploadedFile] = (),
+    channel: str = Channel.WEB,
     now: datetime.datetime,
 ) -> Complaint:
-    """The public form: files checked first, then one complaint and (with an email) a code."""
+    """The public form (and the API, which follows the same rules): files checked first, then
+    one complaint and (with an email) a code."""
     if service is not None and service.unit.instansi_id != instansi.pk:
         raise ApplicationError(
             _("Some fields need attention."),
@@ -141,7 +143,7 @@ def submit_web_complaint(
         try:
             complaint = services.submit_complaint(
                 instansi=instansi,
-                channel=Channel.WEB,
+                channel=channel,
                 kind=kind,
                 title=title,
                 description=description,

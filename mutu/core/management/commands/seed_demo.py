@@ -25,6 +25,7 @@ DEMO_SEEDERS = [
     "mutu.standards.demo",
     "mutu.queues.demo",
     "mutu.surveys.demo",
+    "mutu.complaints.demo",
 ]
 
 
