@@ -201,6 +201,12 @@ class Complaint(models.Model):
     is_anonymous = models.BooleanField(_("anonim"), default=False)
     is_confidential = models.BooleanField(_("rahasia"), default=False)
     consent_at = models.DateTimeField(_("consent to process personal data"), null=True, blank=True)
+    # Where the problem is (Open311 clients send a point or an address) and a photo's link.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    address_id = models.CharField(_("address id"), max_length=60, blank=True)
+    media_url = models.URLField(_("photo link"), max_length=500, blank=True)
     # Seen on social media / imported: where it came from.
     source_url = models.URLField(_("link"), max_length=500, blank=True)
     source_name = models.CharField(_("source"), max_length=120, blank=True)
@@ -240,6 +246,11 @@ class Complaint(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="complaint_rating_1_5"
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90))
+                & (Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180)),
+                name="complaint_coordinates_on_earth",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "needs_info", "not_authority", "archived", "merged", "withdrawn"])

@@ -7,18 +7,15 @@ the citizen's own page (add information, reply, rate), so it must never be liste
 from __future__ import annotations
 
 import datetime
-import json
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from mutu.complaints.models import OPEN_STATUSES, Complaint, Deadline, Event, Stage
+from mutu.complaints.models import OPEN_STATUSES, Complaint, Deadline, Stage
 from mutu.complaints.open311 import iso
 from mutu.organisations.models import Instansi
 from mutu.standards.models import Service, StandardVersion
 
-# The Event that keeps what an Open311 client sent beyond our columns (location, media).
-OPEN311_DETAILS = "open311_details"
 MAX_RESULTS = 1000
 MAX_SPAN = datetime.timedelta(days=90)
 # Which open deadline a request is expected by, in order of preference.
@@ -83,7 +80,6 @@ def public_requests(*, instansi: Instansi | None = None) -> QuerySet[Complaint]:
                 queryset=Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True),
                 to_attr="open_deadlines",
             ),
-            Prefetch("events", queryset=Event.objects.filter(action=OPEN311_DETAILS), to_attr="open311_details"),
         )
         .order_by("-submitted_at", "-id")
     )
@@ -120,12 +116,6 @@ def filter_requests(
 
 def request_record(complaint: Complaint) -> dict:
     zone = ZoneInfo(complaint.instansi.timezone)
-    details = {}
-    for event in getattr(complaint, "open311_details", []):
-        try:
-            details = json.loads(event.note)
-        except ValueError:
-            details = {}
     expected = None
     open_deadlines = {d.stage: d for d in getattr(complaint, "open_deadlines", [])}
     for stage in EXPECTED_STAGES:
@@ -148,10 +138,10 @@ def request_record(complaint: Complaint) -> dict:
         "requested_datetime": iso(complaint.submitted_at, zone),
         "updated_datetime": iso(complaint.status_changed_at, zone),
         "expected_datetime": iso(expected, zone),
-        "address": details.get("address_string", ""),
-        "address_id": details.get("address_id", ""),
+        "address": complaint.address,
+        "address_id": complaint.address_id,
         "zipcode": "",
-        "lat": details.get("lat"),
-        "long": details.get("long"),
-        "media_url": details.get("media_url", ""),
+        "lat": None if complaint.latitude is None else float(complaint.latitude),
+        "long": None if complaint.longitude is None else float(complaint.longitude),
+        "media_url": complaint.media_url,
     }

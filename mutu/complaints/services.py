@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -58,6 +59,11 @@ def submit_complaint(
     source_url: str = "",
     source_name: str = "",
     external_id: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    address: str = "",
+    address_id: str = "",
+    media_url: str = "",
     recorded_by=None,
     evidence: Iterable[StoredFile] = (),
     submitted_at: datetime.datetime | None = None,
@@ -110,6 +116,11 @@ def submit_complaint(
         source_url=source_url,
         source_name=source_name,
         external_id=external_id,
+        latitude=latitude,
+        longitude=longitude,
+        address=address.strip()[:300],
+        address_id=address_id.strip()[:60],
+        media_url=media_url,
         recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
         submitted_at=submitted_at,
         status_changed_at=now,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import json
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mutu.complaints.models import Channel, Complaint, Event
-from mutu.complaints.selectors_open311 import OPEN311_DETAILS
+from mutu.complaints.models import Channel, Complaint
 from mutu.complaints.services import submit_complaint
 from mutu.organisations.models import Instansi
 from mutu.standards.models import Service
@@ -34,7 +33,7 @@ def submit_open311_request(
     media_url: str = "",
     now: datetime.datetime,
 ) -> Complaint:
-    """Record the request through the one intake; the location and media go into its details event."""
+    """Record the request through the one intake, with its location and photo link."""
     first_line = description.strip().splitlines()[0] if description.strip() else ""
     title = f"{service.name}: {first_line}"
     if len(title) > TITLE_LENGTH:
@@ -51,17 +50,11 @@ def submit_open311_request(
             service=service,
             suggested_unit=service.unit,
             source_name=_("Open311 client"),
+            latitude=None if lat is None else Decimal(str(round(lat, 6))),
+            longitude=None if long is None else Decimal(str(round(long, 6))),
+            address=address_string,
+            address_id=address_id,
+            media_url=media_url,
             now=now,
-        )
-        details = {
-            "service_code": f"{service.unit.slug}.{service.slug}",
-            "lat": lat,
-            "long": long,
-            "address_string": address_string,
-            "address_id": address_id,
-            "media_url": media_url,
-        }
-        Event.objects.create(
-            complaint=complaint, at=now, action=OPEN311_DETAILS, note=json.dumps(details, ensure_ascii=False)
         )
     return complaint
