@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Sequence
 
@@ -52,6 +53,8 @@ CODE_RESEND_SECONDS = 60
 RATING_COMMENT_MAX = 2000
 RECORD_CHANNELS = (Channel.WALK_IN, Channel.LETTER, Channel.PHONE)
 RESOLVED_STATUSES = (Status.ANSWERED, Status.CLOSED)
+
+logger = logging.getLogger("mutu.complaints")
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -188,10 +191,20 @@ def _issue_code(*, complaint: Complaint, now: datetime.datetime) -> ContactCode:
     )
     record_audit(actor=None, action="complaint.contact_code", obj=complaint, after={"medium": "email"}, now=now)
     address, tracking = complaint.reporter_email, complaint.tracking_code
-    transaction.on_commit(
-        lambda: code_sender().send(address=address, code=code, tracking_code=tracking, minutes=CODE_MINUTES)
-    )
+    transaction.on_commit(lambda: _send_code(address=address, code=code, tracking=tracking))
     return row
+
+
+def _send_code(*, address: str, code: str, tracking: str) -> None:
+    """Send after commit; a mail server that fails must not turn an accepted report into an error.
+
+    The code is not put in the outbox (it would sit there in clear text); the citizen asks for a
+    new one from the confirmation page, and the failure is logged for the administrator.
+    """
+    try:
+        code_sender().send(address=address, code=code, tracking_code=tracking, minutes=CODE_MINUTES)
+    except Exception:
+        logger.exception("could not send the confirmation code for report %s", tracking)
 
 
 def resend_email_code(*, complaint: Complaint, now: datetime.datetime) -> ContactCode:
