@@ -105,6 +105,7 @@ def notify_staff(*, users, key: str, text: str, complaint: Complaint, now: datet
             recipient=user,
             url=url,
             unit=complaint.unit,
+            instansi=complaint.instansi,
             related=complaint,
             now=now,
         )
@@ -123,6 +124,7 @@ def notify_staff(*, users, key: str, text: str, complaint: Complaint, now: datet
                 address=user.email,
                 url=url,
                 unit=complaint.unit,
+                instansi=complaint.instansi,
                 related=complaint,
                 now=now,
             )
@@ -153,6 +155,7 @@ def email_citizen(
         address=address,
         url=url_for("complaints:track", complaint.tracking_code),
         unit=complaint.unit,
+        instansi=complaint.instansi,
         related=complaint,
         template_name=template,
         now=now,
@@ -308,6 +311,7 @@ def _paused_email(complaint: Complaint, *, key: str, question: Message | None, n
         address=address,
         url=url_for("complaints:track", complaint.tracking_code),
         unit=complaint.unit,
+        instansi=complaint.instansi,
         related=complaint,
         template_name="needs_info",
         now=now,

@@ -138,6 +138,10 @@ class OutboxMessage(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True)
     unit = models.ForeignKey("organisations.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # For messages before any unit is involved (a complaint still at the instansi's desk).
+    instansi = models.ForeignKey(
+        "organisations.Instansi", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     related_type = models.CharField(max_length=80, blank=True)
     related_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)

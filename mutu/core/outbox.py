@@ -119,6 +119,7 @@ def enqueue(
     address: str = "",
     url: str = "",
     unit=None,
+    instansi=None,
     related: Model | None = None,
     template_name: str = "",
     payload: dict | None = None,
@@ -143,6 +144,7 @@ def enqueue(
         address=address[:254],
         url=url[:300],
         unit=unit,
+        instansi=instansi if instansi is not None else getattr(unit, "instansi", None),
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
         template_name=template_name,
@@ -302,21 +304,33 @@ def mark_all_notifications_read(*, user, now: datetime.datetime) -> int:
 # --- reads -------------------------------------------------------------------------------------
 
 
+# Instansi roles that answer for messages sent before any unit is involved.
+OUTBOX_INSTANSI_ROLES = ("instansi_admin", "complaint_verifier")
+
+
 def outbox_visible_to(*, user):
-    """Messages of the units the user manages; a superuser sees all (unit-less ones too)."""
-    from mutu.organisations.selectors import units_managed_by
+    """Messages of the units the user manages, and the instansi-level ones (no unit) of the
+    instansi where the user is an administrator or the complaint verifier; a superuser sees all."""
+    from django.db.models import Q
+
+    from mutu.organisations.selectors import _instansi_ids, units_managed_by
 
     if not getattr(user, "is_authenticated", False):
         return OutboxMessage.objects.none()
     if user.is_superuser:
         return OutboxMessage.objects.all()
-    return OutboxMessage.objects.filter(unit__in=units_managed_by(user=user))
+    instansi_ids = _instansi_ids(user, OUTBOX_INSTANSI_ROLES)
+    return OutboxMessage.objects.filter(
+        Q(unit__in=units_managed_by(user=user)) | Q(unit__isnull=True, instansi_id__in=instansi_ids)
+    )
 
 
 def can_see_outbox(*, user) -> bool:
-    from mutu.organisations.selectors import units_managed_by
+    from mutu.organisations.selectors import _instansi_ids, units_managed_by
 
-    return getattr(user, "is_superuser", False) or units_managed_by(user=user).exists()
+    if getattr(user, "is_superuser", False):
+        return True
+    return units_managed_by(user=user).exists() or bool(_instansi_ids(user, OUTBOX_INSTANSI_ROLES))
 
 
 def outbox_problems(*, user):

@@ -53,9 +53,14 @@ def test_another_units_admin_does_not_see_it(world, failed, login):
     assert "ABCD-EFGH" not in dave.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["bob", "complaint_officer", "verifier", "nobody"])
+@pytest.mark.parametrize("persona", ["bob", "complaint_officer", "evaluator", "nobody"])
 def test_staff_who_manage_no_unit_get_404(world, login, persona):
     assert login(getattr(world, persona)).get(reverse("core:outbox")).status_code == 404
+
+
+def test_the_complaint_verifier_sees_the_instansi_desks_outbox(world, login):
+    # Notices about complaints still at the verifier's desk have no unit yet.
+    assert login(world.verifier).get(reverse("core:outbox")).status_code == 200
 
 
 def test_the_outbox_page_needs_a_login(client):
