@@ -20,6 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
 
 from mutu.core.audit import record_audit
 from mutu.core.errors import ApplicationError
@@ -59,6 +62,26 @@ def _reencode_image(data: bytes, kind: str) -> bytes:
         raise ApplicationError(_("The image could not be read.")) from exc
 
 
+def _strip_pdf_metadata(data: bytes) -> bytes:
+    """Rewrite a PDF without its document information and XMP metadata (author, software, dates).
+
+    An encrypted or damaged PDF cannot be rewritten; it is refused rather than kept with metadata.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ApplicationError(_("Password-protected PDF files are not accepted."))
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer._root_object.pop(NameObject("/Metadata"), None)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        # pypdf reports damaged files with many exception types.
+        raise ApplicationError(_("The PDF file could not be read.")) from exc
+
+
 def validate_upload(data: bytes, *, max_bytes: int | None = None) -> tuple[str, str]:
     """Return (kind, content type) sniffed from the bytes, or raise ApplicationError."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
@@ -90,6 +113,8 @@ def store_upload(
     kind, mime = validate_upload(data, max_bytes=limit)
     if kind in (StoredFile.Kind.PNG, StoredFile.Kind.JPEG):
         data = _reencode_image(data, kind)
+    elif kind == StoredFile.Kind.PDF:
+        data = _strip_pdf_metadata(data)
     now = timezone.now()
     stored = StoredFile(
         created_at=now,

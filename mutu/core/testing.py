@@ -105,3 +105,18 @@ def build_world() -> SimpleNamespace:
     give_role(w.dave, Role.UNIT_ADMIN, instansi=w.bpjs_instansi, unit=w.bpjs)
     w.nobody = make_user("nobody")  # an account without any role
     return w
+
+
+def tiny_pdf(*, author: str = "") -> bytes:
+    """A valid one-page PDF (uploads are parsed to strip metadata, so a fake header won't do)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if author:
+        writer.add_metadata({"/Author": author, "/Creator": "Scanner 3000"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -8,8 +8,9 @@ from PIL import Image
 
 from mutu.core.errors import ApplicationError
 from mutu.core.files import open_stored, private_root, store_upload
+from mutu.core.testing import tiny_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def jpeg_with_gps() -> bytes:
@@ -63,6 +64,29 @@ def test_files_over_the_limit_and_empty_files_are_refused(world, settings):
         store_upload(upload=SimpleUploadedFile("empty.pdf", b"", "application/pdf"), purpose="test")
 
 
+def test_a_pdfs_author_and_software_are_removed(world):
+    import io
+
+    from pypdf import PdfReader
+
+    original = tiny_pdf(author="Siti Aminah")
+    assert b"Siti Aminah" in original
+    stored = store_upload(upload=SimpleUploadedFile("scan.pdf", original, "application/pdf"), purpose="test")
+    kept = open_stored(stored).read()
+    assert b"Siti Aminah" not in kept and b"Scanner 3000" not in kept
+    assert len(PdfReader(io.BytesIO(kept)).pages) == 1
+
+
+def test_a_damaged_pdf_is_refused_with_a_message(world):
+    with pytest.raises(ApplicationError):
+        store_upload(
+            upload=SimpleUploadedFile(
+                "rusak.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+            ),
+            purpose="test",
+        )
+
+
 def test_a_private_file_is_served_only_to_staff_of_its_unit(world, login, client):
     stored = store_upload(
         upload=SimpleUploadedFile("a.pdf", PDF, "application/pdf"), purpose="test", unit=world.dpmptsp
@@ -72,7 +96,8 @@ def test_a_private_file_is_served_only_to_staff_of_its_unit(world, login, client
     assert login(world.charlie).get(url).status_code == 404
     response = login(world.alice).get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    served = b"".join(response.streaming_content)
+    assert served.startswith(b"%PDF-") and served == open_stored(stored).read()
 
 
 def test_a_public_document_is_served_to_everyone(world, client):

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from mutu.core.testing import tiny_pdf
 from mutu.standards import services
 from mutu.standards.models import Maklumat, PublicConsultation, Service, StandardVersion
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 @pytest.fixture(autouse=True)
