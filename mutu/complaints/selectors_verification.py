@@ -96,8 +96,10 @@ class QueueRow:
 
     @property
     def identified(self) -> bool:
-        c = self.complaint
-        return bool(c.email_confirmed_at or c.phone_confirmed_at or c.recorded_by_id)
+        # One rule everywhere: a confirmed contact, or an officer who met or heard the citizen.
+        from mutu.complaints.selectors_intake import is_identified
+
+        return is_identified(self.complaint)
 
 
 @dataclass(frozen=True)

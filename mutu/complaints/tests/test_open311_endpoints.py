@@ -363,3 +363,18 @@ def test_a_null_character_in_any_parameter_is_400_not_a_crash(client, o, fmt):
     assert client.get(f"{BASE}services.{fmt}", {"service_code": "\x00"}).status_code == 400
     assert post(client, fmt, description="Rusak\x00parah").status_code == 400
     assert not Complaint.objects.filter(channel=Channel.OPEN311).exists()
+
+
+def test_a_key_that_floods_the_post_endpoint_gets_429(o, client, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from mutu.complaints import views_open311
+
+    settings.RATELIMIT_ENABLED = True
+    cache.clear()
+    monkeypatch.setattr(views_open311, "POST_LIMIT_PER_MINUTE", 2)
+    before = Complaint.objects.count()
+    statuses = [post(client).status_code for _ in range(3)]
+    assert statuses[:2] == [200, 200] or statuses[:2] == [201, 201]
+    assert statuses[2] == 429
+    assert Complaint.objects.count() == before + 2

@@ -410,3 +410,17 @@ def test_a_deactivated_unit_is_refused(complaint_world):
     w.dukcapil.refresh_from_db()
     with pytest.raises(ApplicationError):
         _forward(w, unit=w.dukcapil)
+
+
+def test_the_queue_calls_a_report_identified_by_the_same_rule_as_intake(complaint_world):
+    from django.utils import timezone
+
+    from mutu.complaints.models import Channel
+    from mutu.complaints.selectors_verification import verify_queue
+
+    w = complaint_world
+    social = make_complaint(w, channel=Channel.SOCIAL_MEDIA, recorded_by=w.complaint_officer, reporter_email="")
+    walk_in = make_complaint(w, channel=Channel.WALK_IN, recorded_by=w.complaint_officer, reporter_email="")
+    rows = {row.complaint.pk: row for row in verify_queue(user=w.verifier, now=timezone.now()).waiting}
+    assert not rows[social.pk].identified
+    assert rows[walk_in.pk].identified
