@@ -19,7 +19,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from support import free_port, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -52,6 +53,7 @@ import time
 from django.utils import timezone
 from mutu.complaints.services import submit_complaint
 from mutu.organisations.models import Instansi
+
 bontang = Instansi.objects.get(slug="kota-bontang")
 n = {n}
 t0 = time.perf_counter()
@@ -63,23 +65,6 @@ for i in range(n):
     )
 print("DIRECT", n, f"{{time.perf_counter() - t0:.3f}}")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(env, *args) -> str:
-    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def shell(env, code: str) -> str:
-    return manage(env, "shell", "-c", code)
 
 
 def client_thread(base, instansi_id, number, count, results, errors):

@@ -17,7 +17,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from support import free_port, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -61,6 +62,7 @@ from mutu.queues.models import Ticket
 from mutu.organisations.models import Counter
 from django.contrib.auth import get_user_model
 
+
 bob = get_user_model().objects.get(username="bob")
 counter = Counter.objects.get(code="A1", gerai__name="Gerai DPMPTSP")
 line = counter.queue_lines.get()
@@ -91,25 +93,6 @@ for n in (10, 10_000):
         best = elapsed if best is None else min(best, elapsed)
     print("CONSOLE", n, response.status_code, len(ctx.captured_queries), f"{best * 1000:.1f}")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(env, *args, input_text=None) -> str:
-    result = subprocess.run(
-        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, input=input_text, timeout=600
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def shell(env, code: str) -> str:
-    return manage(env, "shell", "-c", code)
 
 
 def client_thread(base, slug, line_id, count, results, errors):

@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,17 +39,13 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from support import free_port  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
 FIRST_DAY = dt.date(2026, 1, 1)
 DAYS = 180
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def throwaway_database(tmp: Path) -> tuple[str, str, callable]:

@@ -1,0 +1,31 @@
+"""Small helpers the benchmarks share: a free port and running manage.py in a throwaway setup."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env, *args, input_text=None, timeout: int = 900) -> str:
+    """Run ``manage.py`` with ``env``; stop the benchmark with its output if it fails."""
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, input=input_text, timeout=timeout
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def shell(env, code: str) -> str:
+    return manage(env, "shell", "-c", code)
