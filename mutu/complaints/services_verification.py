@@ -184,26 +184,46 @@ def request_more_information(
     return complaint
 
 
+def _end_at_desk(
+    *, complaint: Complaint, to: str, action: str, message_kind: str, message: str, note: str, by, now, **fields
+) -> Complaint:
+    """Close a report from the verifier's desk: the status, one thread entry, every clock stopped.
+
+    Call inside the caller's transaction."""
+    complaint = services.transition(
+        complaint=complaint,
+        to=to,
+        allowed_from=AT_VERIFIER,
+        actor=by,
+        action=action,
+        note=note,
+        now=now,
+        closed_at=now,
+        paused_since=None,
+        **fields,
+    )
+    services.add_message(complaint=complaint, kind=message_kind, body=message, author=by, now=now)
+    deadlines.cancel_stages(complaint=complaint, stages=ALL_STAGES, now=now)
+    return complaint
+
+
 def mark_not_authority(*, complaint: Complaint, reason: str, by, now: datetime.datetime | None = None) -> Complaint:
     """Bukan wewenang: the instansi cannot handle it. The reason is shown to the citizen."""
     now = now or timezone.now()
     reason = _required(reason, field="reason", message=_("Please tell the citizen why this is not our authority."))
     with transaction.atomic():
-        complaint = services.transition(
+        complaint = _end_at_desk(
             complaint=complaint,
             to=Status.NOT_AUTHORITY,
-            allowed_from=AT_VERIFIER,
-            actor=by,
             action="not_authority",
+            message_kind=Message.Kind.PUBLIC_REPLY,
+            message=reason,
             note=reason,
+            by=by,
             now=now,
             decision_reason=reason,
             verified_at=now,
-            closed_at=now,
-            paused_since=None,
         )
-        services.add_message(complaint=complaint, kind=Message.Kind.PUBLIC_REPLY, body=reason, author=by, now=now)
-        deadlines.cancel_stages(complaint=complaint, stages=ALL_STAGES, now=now)
     return complaint
 
 
@@ -212,19 +232,16 @@ def archive_complaint(*, complaint: Complaint, reason: str, by, now: datetime.da
     now = now or timezone.now()
     reason = _required(reason, field="reason", message=_("Please write why the report is archived."))
     with transaction.atomic():
-        complaint = services.transition(
+        complaint = _end_at_desk(
             complaint=complaint,
             to=Status.ARCHIVED,
-            allowed_from=AT_VERIFIER,
-            actor=by,
             action="archive",
+            message_kind=Message.Kind.INTERNAL_NOTE,
+            message=reason,
             note=reason,
+            by=by,
             now=now,
-            closed_at=now,
-            paused_since=None,
         )
-        services.add_message(complaint=complaint, kind=Message.Kind.INTERNAL_NOTE, body=reason, author=by, now=now)
-        deadlines.cancel_stages(complaint=complaint, stages=ALL_STAGES, now=now)
     return complaint
 
 
@@ -247,19 +264,17 @@ def merge_complaint(*, duplicate: Complaint, into: Complaint, by, now: datetime.
         "this report is joined to it and you will see its progress and outcome here."
     )
     with transaction.atomic():
-        duplicate = services.transition(
+        duplicate = _end_at_desk(
             complaint=duplicate,
             to=Status.MERGED,
-            allowed_from=AT_VERIFIER,
-            actor=by,
             action="merge",
+            message_kind=Message.Kind.PUBLIC_REPLY,
+            message=notice,
             note=into.tracking_code,
+            by=by,
             now=now,
             merged_into=into,
-            closed_at=now,
-            paused_since=None,
         )
-        services.add_message(complaint=duplicate, kind=Message.Kind.PUBLIC_REPLY, body=notice, author=by, now=now)
         services.add_message(
             complaint=into,
             kind=Message.Kind.INTERNAL_NOTE,
@@ -267,7 +282,6 @@ def merge_complaint(*, duplicate: Complaint, into: Complaint, by, now: datetime.
             author=by,
             now=now,
         )
-        deadlines.cancel_stages(complaint=duplicate, stages=ALL_STAGES, now=now)
     return duplicate
 
 
