@@ -7,7 +7,6 @@ to look at.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pypdf
@@ -16,8 +15,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from mutu.core.testing import PASSWORD, build_world
-from mutu.core.tests import test_accessibility as a11y
-from mutu.core.tests.test_accessibility import AXE, AXE_RUN, BLOCKING_IMPACTS, VIEWPORTS
+from mutu.core.tests.test_accessibility import AXE, AXE_RUN, BLOCKING_IMPACTS, VIEWPORTS, _allow_async_unsafe, browser  # noqa: F401 (fixtures)
 from mutu.surveys.models import Channel, Response
 from mutu.surveys.testing import build_survey_world
 
@@ -26,25 +24,9 @@ SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    """Debian's chromium through Playwright, as in mutu/core/tests/test_accessibility.py."""
-    if not Path(a11y.CHROMIUM).exists():
-        pytest.fail(f"{a11y.CHROMIUM} is missing: apt-get install -y chromium (never `playwright install`).")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop lives in this thread
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=a11y.CHROMIUM, args=a11y.CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+def chromium(browser):  # noqa: F811 (the imported fixture)
+    """The shared headless Chromium of the accessibility tests."""
+    return browser
 
 
 @pytest.fixture
@@ -62,7 +44,7 @@ def site(live_server, transactional_db, settings):
     return w
 
 
-def _context(browser, viewport: str, **kwargs):
+def _context(browser, viewport: str, **kwargs):  # noqa: F811
     context = browser.new_context(locale="id-ID", **VIEWPORTS[viewport], **kwargs)
     context.set_default_timeout(15_000)
     context.add_init_script(path=str(AXE))
