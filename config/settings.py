@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mutu.queues",
     "mutu.surveys",
     "mutu.complaints",
+    "mutu.messaging",
 ]
 
 MIDDLEWARE = [
@@ -276,3 +277,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- WhatsApp and Instagram (Meta) -------------------------------------------
+# Empty secrets make both webhooks refuse everything (403).
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "") or ""
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "") or ""
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "") or ""
+WHATSAPP_API_BASE_URL = env_str("WHATSAPP_API_BASE_URL", "https://graph.facebook.com/v21.0")
+INSTAGRAM_VERIFY_TOKEN = env_str("INSTAGRAM_VERIFY_TOKEN", "") or ""
+INSTAGRAM_APP_SECRET = env_str("INSTAGRAM_APP_SECRET", "") or ""
+INSTAGRAM_ACCESS_TOKEN = env_str("INSTAGRAM_ACCESS_TOKEN", "") or ""
+INSTAGRAM_API_BASE_URL = env_str("INSTAGRAM_API_BASE_URL", "https://graph.instagram.com/v21.0")
+INSTAGRAM_MEDIA_HOSTS = env_list("INSTAGRAM_MEDIA_HOSTS", "fbcdn.net,cdninstagram.com,fbsbx.com")
+# Only tests and the demo's local fake server serve attachments over plain HTTP.
+INSTAGRAM_MEDIA_ALLOW_HTTP = False
+MESSAGING_HTTP_TIMEOUT = env_int("MESSAGING_HTTP_TIMEOUT", 10)
+CHAT_FLOOD_LIMIT = env_int("CHAT_FLOOD_LIMIT", 20)

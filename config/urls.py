@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("mutu.surveys.urls")),
     path("", include("mutu.complaints.urls")),
     path("open311/v2/", include("mutu.complaints.urls_open311")),
+    # Exact paths given to Meta: no trailing slash, no redirect.
+    path("webhooks/", include("mutu.messaging.urls_webhooks")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

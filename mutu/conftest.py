@@ -120,3 +120,35 @@ def complaint_world(world):
     from mutu.complaints.testing import build_complaint_world
 
     return build_complaint_world(world)
+
+
+@pytest.fixture
+def chat_world(complaint_world):
+    from mutu.messaging.testing import build_chat_world
+
+    return build_chat_world(complaint_world)
+
+
+@pytest.fixture
+def fake_graph(settings):
+    """A local fake of Meta's Graph API; the app's WhatsApp and Instagram clients point at it."""
+    from mutu.messaging.fake_graph import FakeGraph
+
+    with FakeGraph(token="test-graph-token") as graph:
+        settings.WHATSAPP_API_BASE_URL = graph.base_url
+        settings.WHATSAPP_ACCESS_TOKEN = "test-graph-token"
+        settings.INSTAGRAM_API_BASE_URL = graph.base_url
+        settings.INSTAGRAM_ACCESS_TOKEN = "test-graph-token"
+        settings.INSTAGRAM_MEDIA_HOSTS = [graph.host]
+        settings.INSTAGRAM_MEDIA_ALLOW_HTTP = True
+        yield graph
+
+
+@pytest.fixture
+def webhook_secrets(settings):
+    """Known app secrets and verify tokens for both webhooks."""
+    settings.WHATSAPP_APP_SECRET = "wa-test-secret"
+    settings.WHATSAPP_VERIFY_TOKEN = "wa-verify-token"
+    settings.INSTAGRAM_APP_SECRET = "ig-test-secret"
+    settings.INSTAGRAM_VERIFY_TOKEN = "ig-verify-token"
+    return settings
