@@ -39,7 +39,10 @@ class ChannelAccount(models.Model):
     )
     display_name = models.CharField(_("name shown to citizens"), max_length=120)
     display_address = models.CharField(
-        _("number or handle"), max_length=64, blank=True, help_text=_("For example +62 811-5400-123 or @dpmptsp.bontang.")
+        _("number or handle"),
+        max_length=64,
+        blank=True,
+        help_text=_("For example +62 811-5400-123 or @dpmptsp.bontang."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField()
@@ -234,7 +237,9 @@ class ChatMessage(models.Model):
     # When the platform says it was sent (inbound) or when we wrote it (outbound).
     sent_at = models.DateTimeField()
     created_at = models.DateTimeField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Inbound from a number that is flooding us: stored, not answered by the guide.
     is_flood = models.BooleanField(default=False)
     # Attachments: WhatsApp gives a media id, Instagram a URL.
