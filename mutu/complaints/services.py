@@ -67,11 +67,13 @@ def submit_complaint(
     recorded_by=None,
     evidence: Iterable[StoredFile] = (),
     submitted_at: datetime.datetime | None = None,
+    clocks_from: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> Complaint:
     """Record one item from any channel; it waits for the instansi's verifier.
 
-    ``submitted_at`` is when the citizen sent it (an import keeps LAPOR!'s date); clocks start then.
+    ``submitted_at`` is when the citizen sent it (an import keeps LAPOR!'s date); the clocks start
+    then, or at ``clocks_from`` when the report reached our desk later than the citizen sent it.
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
@@ -147,9 +149,10 @@ def submit_complaint(
             to_status=Status.SUBMITTED,
             note=channel,
         )
-        deadlines.start_stage(complaint=complaint, stage=Stage.VERIFY, now=submitted_at)
+        clock_start = clocks_from or submitted_at
+        deadlines.start_stage(complaint=complaint, stage=Stage.VERIFY, now=clock_start)
         if kind == Kind.INFORMATION:
-            deadlines.start_stage(complaint=complaint, stage=Stage.INFORMATION, now=submitted_at)
+            deadlines.start_stage(complaint=complaint, stage=Stage.INFORMATION, now=clock_start)
         record_audit(
             actor=recorded_by,
             action="complaint.submit",

@@ -95,6 +95,9 @@ def _create(*, instansi: Instansi, row: lapor.LaporRow, by, now) -> Complaint:
             external_id=row.tracking_id,
             recorded_by=by,
             submitted_at=row.reported_at,
+            # LAPOR!'s own verification happened on LAPOR!; our desk's clocks start when the file
+            # brings the report here, so a backlog imported late does not escalate on arrival.
+            clocks_from=now,
             now=now,
         )
     except ApplicationError as exc:

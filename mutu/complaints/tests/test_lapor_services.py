@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from mutu.complaints import lapor
+from mutu.complaints.jobs import escalate_overdue
 from mutu.complaints.lapor_adapter import FileExchangeAdapter, get_adapter
 from mutu.complaints.models import Channel, Complaint, Deadline, Kind, Message, Stage, Status
 from mutu.complaints.selectors_lapor import export_rows
@@ -60,10 +61,25 @@ def test_an_import_creates_lapor_complaints_with_lapors_date_and_flags(complaint
     third = Complaint.objects.get(external_id="LAP-1003")
     assert third.kind == Kind.INFORMATION and third.is_confidential
     assert third.description == "Berapa biaya PBG, dan berapa lama?"
-    # Clocks start at LAPOR!'s date: Fri 20 Nov + 3 working days = Wed 25 Nov.
+    # The report keeps LAPOR!'s date, but our desk's clock starts at the import (Thu 26 Nov):
+    # + 3 working days = Tue 1 Dec.
     verify = Deadline.objects.get(complaint=first, stage=Stage.VERIFY)
-    assert verify.due_at.astimezone(WITA).date() == dt.date(2026, 11, 25)
-    assert Deadline.objects.filter(complaint=third, stage=Stage.INFORMATION).exists()
+    assert verify.started_at == NOW
+    assert verify.due_at.astimezone(WITA).date() == dt.date(2026, 12, 1)
+    assert Deadline.objects.filter(complaint=third, stage=Stage.INFORMATION, started_at=NOW).exists()
+
+
+def test_a_backlog_imported_late_does_not_escalate_on_arrival(complaint_world):
+    w = complaint_world
+    old = lapor_csv(
+        "LAP-0901,Lampu jalan mati,Sudah dua bulan mati,Pengaduan,Infrastruktur,2026-09-01 08:00:00,"
+        "Belum Ditindaklanjuti,Tidak,Tidak"
+    )
+    do_import(w, content=old)
+
+    assert escalate_overdue(now=NOW).done == 0
+    with time_machine.travel(NOW + dt.timedelta(days=7), tick=False):
+        assert escalate_overdue(now=NOW + dt.timedelta(days=7)).done == 1
 
 
 def test_reimporting_the_same_file_changes_nothing(complaint_world):
