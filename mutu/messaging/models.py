@@ -249,6 +249,9 @@ class ChatMessage(models.Model):
     media_status = models.CharField(max_length=8, choices=MediaStatus.choices, blank=True, default="")
     media_file = models.ForeignKey("core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     media_error = models.CharField(max_length=300, blank=True)
+    # Fetch attempts of a pending attachment; the claim time is also the lease of a running fetch.
+    media_attempts = models.PositiveSmallIntegerField(default=0)
+    media_claimed_at = models.DateTimeField(null=True, blank=True)
     # Delivery of outgoing messages; callbacks may come in any order, the status only moves on.
     status = models.CharField(max_length=10, choices=Status.choices)
     delivered_at = models.DateTimeField(null=True, blank=True)
