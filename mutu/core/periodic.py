@@ -26,6 +26,9 @@ PERIODIC_JOBS: list[str] = [
     "mutu.complaints.jobs.auto_close_answered",
     "mutu.complaints.jobs.send_deadline_reminders",
     "mutu.complaints.jobs.escalate_overdue",
+    "mutu.messaging.jobs.process_pending_deliveries",
+    "mutu.messaging.jobs.fetch_pending_media",
+    "mutu.messaging.conversation_jobs.file_abandoned_conversations",
     # Last: delivers what the jobs above wrote (the task worker is the fast path).
     "mutu.core.outbox.deliver_due_job",
 ]
