@@ -12,6 +12,7 @@ urlpatterns = [
     path("kelola/", include("mutu.organisations.urls")),
     path("kelola/standar/", include("mutu.standards.urls")),
     path("kelola/statistik-antrean/", include("mutu.queues.urls_stats")),
+    path("kelola/percakapan/", include("mutu.messaging.urls_staff")),
     path("kelola/kompensasi/", include("mutu.queues.urls_compensation")),
     path("kelola/loket/", include("mutu.queues.urls_console")),
     path("papan/", include("mutu.queues.urls_board")),

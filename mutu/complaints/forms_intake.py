@@ -209,6 +209,15 @@ class CodeForm(forms.Form):
     )
 
 
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("Type the code from WhatsApp.")},
+    )
+
+
 class TrackLookupForm(forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),

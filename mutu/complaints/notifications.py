@@ -6,6 +6,12 @@ officer who recorded the report); staff get an in-app notice (and an email when 
 has an address).  Each row's dedupe key names the event, so a retried or repeated call never
 sends twice.  Citizen emails never carry internal notes; staff notices never carry the identity.
 Texts are rendered in the site language (Indonesian) whoever triggered them.
+
+A citizen who wrote over WhatsApp or Instagram, or confirmed a WhatsApp number on the web form,
+also hears by chat (``_chat_*``): status changes (the events that email them), public replies,
+and the request to rate the handling.  The chat sender picks free text or an approved template
+when it sends.  Anonymous reports from a chat are answered on the chat too: the contact is
+known to the system, never shown to staff who may not see the identity.
 """
 
 from __future__ import annotations
@@ -185,6 +191,7 @@ def complaint_changed(*, complaint_id: int, what: str) -> None:
             _message(complaint, what, now)
         else:
             _status_changed(complaint, what, now)
+            _chat_status_changed(complaint, what, now)
 
 
 def _submitted_email(complaint: Complaint, now: datetime.datetime) -> None:
@@ -357,6 +364,7 @@ def _message(complaint: Complaint, what: str, now: datetime.datetime) -> None:
         message = Message.objects.get(pk=int(message_id), complaint=complaint)
     except (ValueError, Message.DoesNotExist):
         return
+    _message_chat(complaint, message, now)
     key = f"complaint:{complaint.pk}:message{message.pk}"
     if kind == Message.Kind.CITIZEN:
         notify_staff(
@@ -381,6 +389,157 @@ def _message(complaint: Complaint, what: str, now: datetime.datetime) -> None:
             subject=_subject(complaint, "reply"),
             now=now,
             reply=message.body,
+        )
+
+
+def _message_chat(complaint: Complaint, message: Message, now: datetime.datetime) -> None:
+    """A public reply reaches a chat citizen as a reply (the reply_notice template outside the
+    window); the question of a pause joins the pause's status message instead."""
+    if message.kind != Message.Kind.PUBLIC_REPLY:
+        return
+    if complaint.status in PAUSED_STATUSES and message.created_at >= complaint.status_changed_at:
+        event = _latest_event(complaint)
+        pending = _pending_chat(f"complaint:{complaint.pk}:event{event.pk if event else ''}:citizen:chat")
+        if pending is not None:
+            _rewrite_pending_chat(pending, _chat_status_text(complaint, question=message.body))
+            return
+    send = _chat_sender(complaint)
+    if send is None:
+        return
+    send(
+        key=f"complaint:{complaint.pk}:message{message.pk}:citizen:chat",
+        text=_("New reply on your report %(code)s:") % {"code": complaint.tracking_code}
+        + f"\n\n{message.body}\n\n"
+        + _track_line(complaint),
+        purpose=REPLY_PURPOSE,
+        params=(),
+        by=message.author,
+    )
+
+
+# --- chat (WhatsApp, Instagram) ---------------------------------------------------------------
+
+REPLY_PURPOSE = "reply"  # mutu.messaging.outgoing.REPLY
+
+
+def _chat_sender(complaint: Complaint):
+    """A function that queues one chat message to the complaint's citizen, or None when they
+    have no chat (not a chat report and no confirmed WhatsApp number)."""
+    from mutu.messaging.outgoing import send_chat
+    from mutu.messaging.selectors import chat_recipient_for
+
+    recipient = chat_recipient_for(complaint=complaint)
+    if recipient is None:
+        return None
+
+    def send(*, key: str, text: str, purpose: str, params, by=None):
+        return send_chat(
+            account=recipient.account,
+            contact=recipient.contact,
+            text=text,
+            dedupe_key=key,
+            now=timezone.now(),
+            purpose=purpose,
+            params=params,
+            complaint=complaint,
+            unit=complaint.unit,
+            by=by,
+        )
+
+    return send
+
+
+def _track_line(complaint: Complaint) -> str:
+    return _("Follow your report at %(url)s") % {
+        "url": url_for("complaints:track", complaint.tracking_code, absolute=True)
+    }
+
+
+def _chat_status_text(complaint: Complaint, *, question: str = "") -> str:
+    parts = [
+        _("Update on your report %(code)s: %(status)s.")
+        % {"code": complaint.tracking_code, "status": complaint.get_status_display()}
+    ]
+    if question:
+        parts.append(question)
+    if complaint.status == Status.ANSWERED and complaint.outcome:
+        parts.append(complaint.outcome)
+    elif complaint.status == Status.FORWARDED and complaint.unit_id:
+        parts.append(_("It is handled by %(unit)s.") % {"unit": complaint.unit.name})
+    elif complaint.decision_reason and complaint.status in (Status.NOT_AUTHORITY, Status.MERGED, Status.WITHDRAWN):
+        parts.append(complaint.decision_reason)
+    parts.append(_track_line(complaint))
+    return "\n\n".join(parts)
+
+
+def _pending_chat(key: str):
+    """The chat message written under ``key`` if it has not been tried yet (still editable)."""
+    from mutu.messaging.models import ChatMessage
+
+    return (
+        ChatMessage.objects.select_related("outbox")
+        .filter(
+            outbox__dedupe_key=f"chat:{key}",
+            outbox__status=OutboxMessage.Status.PENDING,
+            outbox__attempts=0,
+        )
+        .first()
+    )
+
+
+def _rewrite_pending_chat(message, text: str) -> None:
+    from mutu.messaging.models import ChatMessage
+
+    ChatMessage.objects.filter(pk=message.pk).update(text=text)
+    OutboxMessage.objects.filter(pk=message.outbox_id, status=OutboxMessage.Status.PENDING, attempts=0).update(
+        body=text
+    )
+
+
+def _drop_pending_chat(key: str) -> None:
+    """Remove a chat message never tried (the question now goes with the pause's message)."""
+    message = _pending_chat(key)
+    if message is None:
+        return
+    outbox_id = message.outbox_id
+    message.delete()
+    OutboxMessage.objects.filter(pk=outbox_id, status=OutboxMessage.Status.PENDING, attempts=0).delete()
+
+
+def _chat_status_changed(complaint: Complaint, action: str, now: datetime.datetime) -> None:
+    """The citizen's status news by chat: the same events that email them, and the request to
+    rate the handling once it is answered."""
+    if complaint.status not in CITIZEN_STATUS_EMAILS:
+        return
+    send = _chat_sender(complaint)
+    if send is None:
+        return
+    from mutu.messaging.models import TemplatePurpose
+
+    event = _latest_event(complaint)
+    key = f"complaint:{complaint.pk}:event{event.pk if event else action}"
+    question = ""
+    if complaint.status in PAUSED_STATUSES:
+        asked = _question(complaint)
+        if asked is not None:
+            # Written before the status change: it goes with this message, not on its own.
+            _drop_pending_chat(f"complaint:{complaint.pk}:message{asked.pk}:citizen:chat")
+            question = asked.body
+    code = complaint.tracking_code
+    send(
+        key=f"{key}:citizen:chat",
+        text=_chat_status_text(complaint, question=question),
+        purpose=TemplatePurpose.STATUS_UPDATE,
+        params=(code, str(complaint.get_status_display())),
+    )
+    if complaint.status == Status.ANSWERED and complaint.rating is None:
+        rating_url = url_for("complaints:track", code, absolute=True)
+        send(
+            key=f"{key}:rating:chat",
+            text=_("How satisfied are you with the handling of report %(code)s? Give a rating from 1 to 5 at %(url)s")
+            % {"code": code, "url": rating_url},
+            purpose=TemplatePurpose.RATING_REQUEST,
+            params=(code, rating_url),
         )
 
 

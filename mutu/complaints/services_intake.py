@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutu.complaints import deadlines, services
@@ -180,7 +180,9 @@ def _hash_code(complaint_id: int, code: str) -> str:
 def _issue_code(*, complaint: Complaint, now: datetime.datetime) -> ContactCode:
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     # A new code replaces any earlier one still waiting.
-    ContactCode.objects.filter(complaint=complaint, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    ContactCode.objects.filter(
+        complaint=complaint, medium=ContactCode.Medium.EMAIL, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
     row = ContactCode.objects.create(
         complaint=complaint,
         medium=ContactCode.Medium.EMAIL,
@@ -212,7 +214,11 @@ def resend_email_code(*, complaint: Complaint, now: datetime.datetime) -> Contac
     if not complaint.reporter_email or complaint.email_confirmed_at:
         raise ApplicationError(_("There is no email address waiting for confirmation."))
     with transaction.atomic():
-        sent = list(ContactCode.objects.filter(complaint=complaint).order_by("-created_at")[:CODE_MAX_SENDS])
+        sent = list(
+            ContactCode.objects.filter(complaint=complaint, medium=ContactCode.Medium.EMAIL).order_by("-created_at")[
+                :CODE_MAX_SENDS
+            ]
+        )
         if len(sent) >= CODE_MAX_SENDS:
             raise ApplicationError(
                 _(
@@ -226,41 +232,45 @@ def resend_email_code(*, complaint: Complaint, now: datetime.datetime) -> Contac
         return _issue_code(complaint=complaint, now=now)
 
 
+def _try_code(*, complaint: Complaint, medium: str, code: str, now: datetime.datetime) -> ApplicationError | None:
+    """One try of the latest code of ``medium``, inside the caller's transaction: None when it is
+    right (the code is used up), else the refusal the caller raises *after* committing, so the
+    counted try stays counted.  An expired code or no tries left raise at once."""
+    row = (
+        ContactCode.objects.filter(complaint=complaint, medium=medium, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if row is None or row.expires_at <= now:
+        raise ApplicationError(
+            _("This code has expired. Ask for a new code."), field_errors={"code": [_("Ask for a new code.")]}
+        )
+    # Count the try first, conditionally, so parallel guesses cannot exceed the limit.
+    counted = ContactCode.objects.filter(pk=row.pk, attempts__lt=CODE_MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise ApplicationError(
+            _("Too many wrong codes. Ask for a new code."), field_errors={"code": [_("Ask for a new code.")]}
+        )
+    row.refresh_from_db(fields=["attempts"])
+    if len(code) != CODE_DIGITS or not hmac.compare_digest(row.code_hash, _hash_code(complaint.pk, code)):
+        left = CODE_MAX_ATTEMPTS - row.attempts
+        if left <= 0:
+            message = _("The code is not right and no tries are left. Ask for a new code.")
+        else:
+            message = _("The code is not right. You have %(n)s tries left.") % {"n": left}
+        return ApplicationError(message, field_errors={"code": [message]})
+    ContactCode.objects.filter(pk=row.pk).update(used_at=now)
+    return None
+
+
 def confirm_email(*, complaint: Complaint, code: str, now: datetime.datetime) -> Complaint:
     """Check the typed code; success marks the email address as confirmed."""
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if complaint.email_confirmed_at:
         return complaint
     with transaction.atomic():
-        row = (
-            ContactCode.objects.filter(complaint=complaint, medium=ContactCode.Medium.EMAIL, used_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
-        if row is None or row.expires_at <= now:
-            raise ApplicationError(
-                _("This code has expired. Ask for a new code."), field_errors={"code": [_("Ask for a new code.")]}
-            )
-        # Count the try first, conditionally, so parallel guesses cannot exceed the limit.
-        counted = ContactCode.objects.filter(pk=row.pk, attempts__lt=CODE_MAX_ATTEMPTS).update(
-            attempts=F("attempts") + 1
-        )
-        if not counted:
-            raise ApplicationError(
-                _("Too many wrong codes. Ask for a new code."), field_errors={"code": [_("Ask for a new code.")]}
-            )
-        row.refresh_from_db(fields=["attempts"])
-        if len(code) != CODE_DIGITS or not hmac.compare_digest(row.code_hash, _hash_code(complaint.pk, code)):
-            left = CODE_MAX_ATTEMPTS - row.attempts
-            if left <= 0:
-                message = _("The code is not right and no tries are left. Ask for a new code.")
-            else:
-                message = _("The code is not right. You have %(n)s tries left.") % {"n": left}
-            # The counted try must stay counted: raise only after this block has committed.
-            failure = ApplicationError(message, field_errors={"code": [message]})
-        else:
-            failure = None
-            ContactCode.objects.filter(pk=row.pk).update(used_at=now)
+        failure = _try_code(complaint=complaint, medium=ContactCode.Medium.EMAIL, code=code, now=now)
+        if failure is None:
             Complaint.objects.filter(pk=complaint.pk).update(email_confirmed_at=now)
             complaint.email_confirmed_at = now
             record_audit(actor=None, action="complaint.email_confirmed", obj=complaint, now=now)
@@ -271,13 +281,132 @@ def confirm_email(*, complaint: Complaint, code: str, now: datetime.datetime) ->
     return complaint
 
 
+# --- WhatsApp number confirmation -------------------------------------------------------------
+#
+# The web form's phone number may be confirmed like the email: a one-time code, sent as WhatsApp's
+# authentication template through the outbox (``send_chat``; the sender blanks the code from the
+# stored copies once it went out).  A confirmed number then also gets the report's news by
+# WhatsApp (``notifications``).  Offered only where the instansi has a WhatsApp account with an
+# approved confirmation template.
+
+
+def _phone_route(complaint: Complaint):
+    """(account, digits) to send a code through, or None when no confirmation is possible."""
+    from mutu.messaging.accounts import account_for, normalise_phone, template_for
+    from mutu.messaging.models import Platform, TemplatePurpose
+
+    digits = normalise_phone(complaint.reporter_phone)
+    if not digits:
+        return None
+    account = account_for(platform=Platform.WHATSAPP, unit=complaint.unit, instansi=complaint.instansi)
+    if account is None:
+        return None
+    if template_for(account=account, purpose=TemplatePurpose.CONFIRMATION_CODE, unit=complaint.unit) is None:
+        return None
+    return account, digits
+
+
+def phone_confirmation_offered(*, complaint: Complaint) -> bool:
+    """A phone number not confirmed yet, and a WhatsApp account that can send the code."""
+    if not complaint.reporter_phone or complaint.phone_confirmed_at is not None:
+        return False
+    return _phone_route(complaint) is not None
+
+
+def phone_code_sent(*, complaint: Complaint, now: datetime.datetime) -> bool:
+    return ContactCode.objects.filter(
+        complaint=complaint, medium=ContactCode.Medium.PHONE, used_at__isnull=True, expires_at__gt=now
+    ).exists()
+
+
+def send_phone_code(*, complaint: Complaint, now: datetime.datetime) -> ContactCode:
+    """Send a code to the report's WhatsApp number (limited in number and frequency)."""
+    from mutu.messaging.accounts import whatsapp_contact_for_phone
+    from mutu.messaging.models import TemplatePurpose
+    from mutu.messaging.outgoing import send_chat
+
+    route = _phone_route(complaint) if complaint.phone_confirmed_at is None else None
+    if not complaint.reporter_phone or route is None:
+        raise ApplicationError(_("There is no WhatsApp number waiting for confirmation."))
+    account, digits = route
+    with transaction.atomic():
+        sent = list(
+            ContactCode.objects.filter(complaint=complaint, medium=ContactCode.Medium.PHONE).order_by("-created_at")[
+                :CODE_MAX_SENDS
+            ]
+        )
+        if len(sent) >= CODE_MAX_SENDS:
+            raise ApplicationError(
+                _(
+                    "We have already sent %(n)s codes. Your report is received anyway; "
+                    "keep your tracking code to follow it."
+                )
+                % {"n": CODE_MAX_SENDS}
+            )
+        if sent and (now - sent[0].created_at).total_seconds() < CODE_RESEND_SECONDS:
+            raise ApplicationError(_("Please wait a minute before asking for a new code."))
+        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        ContactCode.objects.filter(
+            complaint=complaint, medium=ContactCode.Medium.PHONE, used_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
+        row = ContactCode.objects.create(
+            complaint=complaint,
+            medium=ContactCode.Medium.PHONE,
+            address=digits,
+            code_hash=_hash_code(complaint.pk, code),
+            created_at=now,
+            expires_at=now + datetime.timedelta(minutes=CODE_MINUTES),
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            # What staff see in the chat thread: never the code itself.
+            text = _("Confirmation code for report %(code)s (WhatsApp authentication template).") % {
+                "code": complaint.tracking_code
+            }
+        send_chat(
+            account=account,
+            contact=whatsapp_contact_for_phone(phone=digits, now=now),
+            text=text,
+            dedupe_key=f"complaint:{complaint.pk}:phone-code:{row.pk}",
+            now=now,
+            purpose=TemplatePurpose.CONFIRMATION_CODE,
+            params=(code,),
+            complaint=complaint,
+        )
+        record_audit(actor=None, action="complaint.contact_code", obj=complaint, after={"medium": "phone"}, now=now)
+    return row
+
+
+def confirm_phone(*, complaint: Complaint, code: str, now: datetime.datetime) -> Complaint:
+    """Check the code typed from WhatsApp; success marks the phone number as confirmed, and the
+    report's news then also reaches that WhatsApp number."""
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if complaint.phone_confirmed_at:
+        return complaint
+    with transaction.atomic():
+        failure = _try_code(complaint=complaint, medium=ContactCode.Medium.PHONE, code=code, now=now)
+        if failure is None:
+            Complaint.objects.filter(pk=complaint.pk).update(phone_confirmed_at=now)
+            complaint.phone_confirmed_at = now
+            record_audit(actor=None, action="complaint.phone_confirmed", obj=complaint, now=now)
+    if failure is not None:
+        raise failure
+    return complaint
+
+
 # --- tracking page ----------------------------------------------------------------------------
 
 
 def citizen_reply(
-    *, complaint: Complaint, body: str, uploads: Sequence[UploadedFile] = (), now: datetime.datetime
+    *,
+    complaint: Complaint,
+    body: str,
+    uploads: Sequence[UploadedFile] = (),
+    channel: str = Channel.WEB,
+    external_id: str = "",
+    now: datetime.datetime,
 ) -> Message:
-    """The citizen adds information or replies; a report waiting for them goes back to work."""
+    """The citizen adds information or replies (on /lacak, or by chat with the chat message's id
+    as ``external_id``); a report waiting for them goes back to work."""
     if complaint.status not in OPEN_STATUSES:
         raise ApplicationError(_("This report is closed. If the answer did not solve it, ask to reopen it."))
     if not (body or "").strip():
@@ -287,7 +416,12 @@ def citizen_reply(
         stored = _store_all(uploads, by=None, unit=complaint.unit)
         try:
             message = services.add_message(
-                complaint=complaint, kind=Message.Kind.CITIZEN, body=body, channel=Channel.WEB, now=now
+                complaint=complaint,
+                kind=Message.Kind.CITIZEN,
+                body=body,
+                channel=channel,
+                external_id=external_id,
+                now=now,
             )
             for item in stored:
                 Evidence.objects.create(

@@ -10,6 +10,7 @@ from mutu.complaints import views_intake as views
 urlpatterns = [
     path("pengaduan/baru", views.new, name="new"),
     path("pengaduan/<str:code>/konfirmasi", views.confirm_email, name="confirm_email"),
+    path("pengaduan/<str:code>/konfirmasi-wa", views.confirm_phone, name="confirm_phone"),
     path("lacak", views.track_lookup, name="track_lookup"),
     path("lacak/<str:code>", views.track, name="track"),
     path("kelola/pengaduan/catat/", views.record, name="record"),

@@ -52,6 +52,7 @@ from mutu.core.charts import bar_chart
 from mutu.core.errors import ApplicationError
 from mutu.core.forms import apply_service_error
 from mutu.core.permissions import get_visible_or_404, staff_required
+from mutu.messaging.selectors import complaint_chat
 from mutu.organisations.models import Unit
 from mutu.organisations.selectors import units_managed_by
 
@@ -208,6 +209,8 @@ def _detail_context(request, complaint, *, forms: dict | None = None, now=None) 
         ),
         "deadlines": _deadline_rows(complaint, now),
         "thread": thread,
+        # The WhatsApp/Instagram thread beside the complaint, and how a reply would go out.
+        "chat": complaint_chat(complaint=complaint, user=user, now=now),
         "public_kinds": (Message.Kind.CITIZEN, Message.Kind.PUBLIC_REPLY, Message.Kind.SYSTEM),
         "events": list(complaint.events.all()),
         "evidence": list(complaint.evidence.all()),

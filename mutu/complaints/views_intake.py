@@ -26,6 +26,7 @@ from mutu.complaints import services_intake as intake
 from mutu.complaints.forms_intake import (
     CodeForm,
     ComplaintForm,
+    PhoneCodeForm,
     RatingForm,
     RecordForm,
     ReopenForm,
@@ -40,6 +41,7 @@ from mutu.core.files import open_stored
 from mutu.core.forms import apply_service_error
 from mutu.core.models import StoredFile
 from mutu.core.ratelimit import client_ip, hit
+from mutu.messaging.accounts import normalise_phone
 
 # Reports per IP address and hour: generous, since an MPP's Wi-Fi puts many phones behind one
 # address; the per-contact limit is the finer one.
@@ -105,11 +107,18 @@ def _complaint_form(request, data=None, files=None) -> ComplaintForm:
     )
 
 
-def _thanks(request, *, tracking_code: str, confirmed: bool, email_pending: bool) -> HttpResponse:
+def _thanks(
+    request, *, tracking_code: str, confirmed: bool, email_pending: bool, phone_offer: bool = False
+) -> HttpResponse:
     return render(
         request,
         "complaints/intake_thanks.html",
-        {"tracking_code": tracking_code, "confirmed": confirmed, "email_pending": email_pending},
+        {
+            "tracking_code": tracking_code,
+            "confirmed": confirmed,
+            "email_pending": email_pending,
+            "phone_offer": phone_offer,
+        },
     )
 
 
@@ -181,6 +190,7 @@ def confirm_email(request, code):
             tracking_code=complaint.tracking_code,
             confirmed=complaint.email_confirmed_at is not None,
             email_pending=pending,
+            phone_offer=intake.phone_confirmation_offered(complaint=complaint),
         )
     form = CodeForm()
     if request.method == "POST":
@@ -207,6 +217,54 @@ def confirm_email(request, code):
         request,
         "complaints/intake_confirm.html",
         {"complaint": complaint, "form": form, "masked_email": _mask_email(complaint.reporter_email)},
+    )
+
+
+def _mask_phone(digits: str) -> str:
+    return f"+{digits[:4]}{'•' * max(len(digits) - 7, 2)}{digits[-3:]}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_phone(request, code):
+    """Confirm the report's WhatsApp number with a code sent there (offered, never automatic:
+    a template message is the instansi's cost)."""
+    complaint = selectors.tracked_complaint(code=code)
+    now = timezone.now()
+    confirmed = complaint.phone_confirmed_at is not None
+    if not confirmed and not intake.phone_confirmation_offered(complaint=complaint):
+        return redirect("complaints:track", code=complaint.tracking_code)
+    form = PhoneCodeForm()
+    if request.method == "POST" and not confirmed:
+        if not _ip_allows(request, "complaint-code", CODE_PER_IP):
+            return _too_many(request, _("Too many tries from this network. Please wait a few minutes."), CODE_PER_IP[1])
+        if request.POST.get("action") == "send":
+            try:
+                intake.send_phone_code(complaint=complaint, now=now)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("We sent a code to your WhatsApp. It arrives in a moment."))
+            return redirect("complaints:confirm_phone", code=complaint.tracking_code)
+        form = PhoneCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                intake.confirm_phone(complaint=complaint, code=form.cleaned_data["code"], now=now)
+            except ApplicationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("Your WhatsApp number is confirmed. News of your report comes there too."))
+                return redirect("complaints:confirm_phone", code=complaint.tracking_code)
+    return render(
+        request,
+        "complaints/intake_confirm_phone.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "confirmed": confirmed,
+            "code_sent": intake.phone_code_sent(complaint=complaint, now=now),
+            "masked_phone": _mask_phone(normalise_phone(complaint.reporter_phone)),
+        },
     )
 
 
@@ -258,6 +316,7 @@ def _track_page(
             "can_rate": resolved and complaint.rating is None,
             "rating_form": rating_form or RatingForm(),
             "waiting_for_citizen": complaint.status in (Status.NEEDS_INFO, Status.WAITING_CITIZEN),
+            "phone_offer": intake.phone_confirmation_offered(complaint=complaint),
         },
         status=status,
     )

@@ -50,6 +50,11 @@ class ChannelNotConfigured(Exception):
     """No sender for this channel yet: keep the row waiting, do not count an attempt."""
 
 
+class PermanentFailure(Exception):
+    """A refusal no retry can cure (no approved template, the reply window closed, a number the
+    platform rejects): the row is FAILED at once instead of burning its remaining attempts."""
+
+
 def _send_email(message: OutboxMessage, now: datetime.datetime) -> str:
     address = message.address or (message.recipient.email if message.recipient_id else "")
     if not address:
@@ -89,8 +94,34 @@ SENDERS: dict[str, Callable[[OutboxMessage, datetime.datetime], str]] = {
 }
 
 
-def register_sender(channel: str, sender: Callable[[OutboxMessage, datetime.datetime], str]) -> None:
+# channel → on_failed(message, error, now), called when a row of the channel is given up.  The
+# sender's own writes roll back with the failed attempt, so this is where it records the failure
+# on its side (the chat message shows "not delivered").
+FAILURE_HANDLERS: dict[str, Callable[[OutboxMessage, str, datetime.datetime], None]] = {}
+
+
+def register_sender(
+    channel: str,
+    sender: Callable[[OutboxMessage, datetime.datetime], str],
+    *,
+    on_failed: Callable[[OutboxMessage, str, datetime.datetime], None] | None = None,
+) -> None:
     SENDERS[channel] = sender
+    if on_failed is not None:
+        FAILURE_HANDLERS[channel] = on_failed
+    else:
+        FAILURE_HANDLERS.pop(channel, None)
+
+
+def _given_up(message: OutboxMessage, error: str, now: datetime.datetime) -> None:
+    handler = FAILURE_HANDLERS.get(message.channel)
+    if handler is None:
+        return
+    try:
+        with transaction.atomic():
+            handler(message, error, now)
+    except Exception:  # the row is failed either way; the handler's trouble is only logged
+        logger.exception("the failure handler of outbox message %s failed", message.pk)
 
 
 def _schedule_delivery() -> None:
@@ -241,6 +272,13 @@ def _deliver_one(*, message_id: int, now: datetime.datetime, result: DeliveryRes
         )
         result.waiting += 1
         return
+    except PermanentFailure as exc:
+        error = str(exc)[:1000]
+        logger.warning("outbox message %s failed for good: %s", message_id, error)
+        mine.update(status=Status.FAILED, attempts=message.attempts + 1, last_error=error, claimed_at=None)
+        result.failed += 1
+        _given_up(message, error, now)
+        return
     except Exception as exc:
         attempts = message.attempts + 1
         error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -248,6 +286,7 @@ def _deliver_one(*, message_id: int, now: datetime.datetime, result: DeliveryRes
         if attempts >= MAX_ATTEMPTS:
             mine.update(status=Status.FAILED, attempts=attempts, last_error=error, claimed_at=None)
             result.failed += 1
+            _given_up(message, error, now)
         else:
             mine.update(
                 status=Status.PENDING,
