@@ -58,6 +58,7 @@ demo: venv .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) seed_demo
+	$(MANAGE) replay_chat_sample
 	@echo "Starting web (http://127.0.0.1:8000), task worker and periodic loop; Ctrl-C stops all."
 	$(VENV)/bin/honcho start -f Procfile
 
@@ -89,6 +90,7 @@ bench: venv
 	$(PY) bench/queue_tickets.py
 	$(PY) bench/surveys_ikm.py
 	$(PY) bench/complaint_intake.py
+	$(PY) bench/chat_webhooks.py
 
 clean:
 	rm -rf $(VENV) .ruff_cache .pytest_cache build *.egg-info var/static

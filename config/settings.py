@@ -293,3 +293,5 @@ INSTAGRAM_MEDIA_HOSTS = env_list("INSTAGRAM_MEDIA_HOSTS", "fbcdn.net,cdninstagra
 INSTAGRAM_MEDIA_ALLOW_HTTP = False
 MESSAGING_HTTP_TIMEOUT = env_int("MESSAGING_HTTP_TIMEOUT", 10)
 CHAT_FLOOD_LIMIT = env_int("CHAT_FLOOD_LIMIT", 20)
+# A queue ticket whose citizen opted in is told by WhatsApp when this many (or fewer) are ahead.
+QUEUE_NOTICE_PLACES_AHEAD = env_int("QUEUE_NOTICE_PLACES_AHEAD", 3)

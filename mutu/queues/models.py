@@ -464,3 +464,32 @@ class BerkasSequence(models.Model):
 
 
 # --- end of berkas receipt numbers -------------------------------------------------------------
+
+
+# --- WhatsApp notices for a ticket (migration 0003_ticketnotice) ------------------------------
+
+
+class TicketNotice(models.Model):
+    """A citizen asked to be told by WhatsApp when their ticket is near the front and when it is
+    called.  ``consented_at`` is the explicit opt-in; each notice is sent at most once (its
+    ``*_sent_at`` is claimed with a conditional UPDATE).  A transfer moves the notice to the new
+    ticket."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="notice")
+    contact = models.ForeignKey("messaging.Contact", on_delete=models.CASCADE, related_name="ticket_notices")
+    consented_at = models.DateTimeField(_("agreed to WhatsApp notices at"))
+    # QUEUE_NOTICE_PLACES_AHEAD when the citizen opted in: "near" means this many or fewer ahead.
+    places_ahead = models.PositiveSmallIntegerField()
+    # When "near the front" was sent, or stopped being due because the ticket was called first.
+    near_sent_at = models.DateTimeField(null=True, blank=True)
+    called_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WhatsApp notice of a ticket")
+        verbose_name_plural = _("WhatsApp notices of tickets")
+
+    def __str__(self):
+        return f"notice for ticket {self.ticket_id}"
+
+
+# --- end of WhatsApp notices -----------------------------------------------------------------

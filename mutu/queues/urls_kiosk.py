@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:slug>/kiosk/", kiosk.kiosk, name="kiosk"),
     path("tiket/<str:token>/", kiosk.ticket, name="ticket"),
     path("status/<str:token>/", kiosk.status, name="status"),
+    path("status/<str:token>/whatsapp/", kiosk.ticket_notice, name="notice"),
 ]

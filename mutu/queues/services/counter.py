@@ -36,6 +36,7 @@ from mutu.queues.selectors.console import (
     local_today,
     waiting_for_counter,
 )
+from mutu.queues.services import notices
 from mutu.queues.services.tickets import next_ticket_number
 from mutu.standards.models import StandardVersion
 from mutu.standards.selectors import current_version
@@ -146,6 +147,8 @@ def call_next(*, counter: Counter, officer, now: dt.datetime | None = None) -> T
                 after={"status": Status.CALLED, "counter_id": counter.pk, "officer_id": officer.pk},
                 now=now,
             )
+            # WhatsApp notices (called, and near the front for the line) in this transaction.
+            notices.after_call(ticket=ticket, now=now)
             return ticket
         tried.append(pk)
     raise ApplicationError(_("Other counters are calling at the same moment; press the button again."))
@@ -189,7 +192,7 @@ def _transition(
 def recall(*, ticket: Ticket, officer, now: dt.datetime | None = None) -> Ticket:
     """Call a called ticket again (the board repeats it); ``call_count`` goes up by one."""
     now = now or timezone.now()
-    return _transition(
+    ticket = _transition(
         ticket=ticket,
         officer=officer,
         now=now,
@@ -202,6 +205,9 @@ def recall(*, ticket: Ticket, officer, now: dt.datetime | None = None) -> Ticket
             Status.SERVING: _("This ticket is already being served."),
         },
     )
+    # The "called" notice goes once per ticket: a recall sends it only if the call could not.
+    notices.after_call(ticket=ticket, now=now)
+    return ticket
 
 
 @transaction.atomic
@@ -388,6 +394,8 @@ def transfer(
         },
         now=now,
     )
+    # A WhatsApp notice follows the citizen to the new number.
+    notices.after_transfer(old=ticket, new=new, now=now)
     return new
 
 

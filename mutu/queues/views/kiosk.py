@@ -18,16 +18,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutu.core.errors import ApplicationError
 from mutu.core.forms import apply_service_error
 from mutu.core.ratelimit import client_ip, hit
-from mutu.queues.forms_kiosk import KioskTicketForm
-from mutu.queues.models import QueueLine, Ticket
+from mutu.queues.forms_kiosk import KioskTicketForm, TicketNoticeFields
+from mutu.queues.models import QueueLine, Ticket, TicketNotice
 from mutu.queues.selectors import tickets as selectors
 from mutu.queues.selectors.schedule import location_schedule
-from mutu.queues.services.tickets import issue_refusal, issue_ticket
+from mutu.queues.services import notices
+from mutu.queues.services.tickets import issue_refusal
 from mutu.surveys.selectors_public import ticket_survey_is_open
 
 KIOSK_COOKIE = "mutu_kiosk"
@@ -99,7 +100,6 @@ def kiosk(request, slug):
             allowed = hit(f"kiosk:{client_ip(request)}", limit=RATE_LIMIT_ANONYMOUS, period=RATE_PERIOD)
         if not allowed:
             return _rate_limited(request, location)
-        form = KioskTicketForm(request.POST)
         line_id = _int(request.POST.get("line"))
     else:
         line_id = _int(request.GET.get("layanan"))
@@ -120,15 +120,20 @@ def kiosk(request, slug):
     elif len(gerai_list) == 1:
         gerai = gerai_list[0]
 
-    if form is not None:
+    # WhatsApp notices are offered only when the line's unit has a WhatsApp number.
+    offer_notice = line is not None and notices.notice_account(line=line) is not None
+    if request.method == "POST":
+        form = KioskTicketForm(request.POST, offer_notice=offer_notice)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                ticket = issue_ticket(
+                ticket = notices.issue_ticket_with_notice(
                     line=line,
                     priority_group=data["priority_group"],
                     voucher_code=data["voucher_code"],
                     kiosk=registered,
+                    phone=data.get("whatsapp", ""),
+                    consent=data.get("whatsapp_consent", False),
                     now=now,
                 )
             except ApplicationError as exc:
@@ -137,7 +142,7 @@ def kiosk(request, slug):
                 url = reverse("kiosk:ticket", args=[ticket.public_token])
                 return redirect(f"{url}?{urlencode({'kertas': paper})}" if paper != "80" else url)
     elif line is not None:
-        form = KioskTicketForm(initial={"line": line.pk, "priority_group": ""})
+        form = KioskTicketForm(initial={"line": line.pk, "priority_group": ""}, offer_notice=offer_notice)
 
     step = 3 if line else 2 if gerai else 1
     refusal = issue_refusal(schedule=location_schedule(location=location), now=now, location=location)
@@ -156,6 +161,8 @@ def kiosk(request, slug):
             "paper": paper,
             "paper_query": "" if paper == "80" else f"&kertas={paper}",
             "registered": registered,
+            "offer_notice": offer_notice,
+            "notice_places": notices.places_ahead_setting(),
         },
     )
 
@@ -196,11 +203,32 @@ def _ticket_or_404(token: str) -> selectors.TicketStatus:
         raise Http404 from exc
 
 
+def _notice_of(ticket: Ticket) -> TicketNotice | None:
+    return TicketNotice.objects.filter(ticket=ticket).select_related("contact").first()
+
+
+def _notice_context(status: selectors.TicketStatus, form: TicketNoticeFields | None = None) -> dict:
+    """The ticket's WhatsApp notice (its number masked), or the form to ask for one while the
+    ticket waits today and the unit has a WhatsApp number."""
+    ticket = status.ticket
+    notice = _notice_of(ticket)
+    offer = form is not None or (
+        notice is None and status.ahead is not None and notices.notice_account(line=ticket.line) is not None
+    )
+    return {
+        "notice": notice,
+        "notice_phone": notices.masked_phone(notice.contact.phone) if notice else "",
+        "notice_form": (form or TicketNoticeFields()) if offer else None,
+        "notice_places": notices.places_ahead_setting(),
+    }
+
+
 @require_GET
 def ticket(request, token):
     status = _ticket_or_404(token)
     ticket = status.ticket
     url = status_url(ticket)
+    notice = _notice_of(ticket)
     response = render(
         request,
         "queues/kiosk/ticket.html",
@@ -214,6 +242,7 @@ def ticket(request, token):
             "tz_label": ZONE_LABELS.get(ticket.location.timezone, ticket.location.timezone),
             "kiosk_url": reverse("kiosk:kiosk", args=[ticket.location.slug])
             + ("" if _paper(request) == "80" else f"?kertas={_paper(request)}"),
+            "notice_phone": notices.masked_phone(notice.contact.phone) if notice else "",
         },
     )
     if getattr(request, "htmx", None):
@@ -229,18 +258,46 @@ def survey_url(ticket: Ticket) -> str | None:
     return reverse("surveys:ticket_survey", args=[ticket.public_token])
 
 
-@require_GET
-def status(request, token):
-    status = _ticket_or_404(token)
+def _status_context(status: selectors.TicketStatus) -> dict:
     ticket = status.ticket
-    context = {
+    return {
         "status": status,
         "ticket": ticket,
         "survey_url": survey_url(ticket) if ticket.status == Ticket.Status.DONE else None,
         "checked_at": timezone.now(),
         "tz_label": ZONE_LABELS.get(ticket.location.timezone, ticket.location.timezone),
     }
+
+
+@require_GET
+def status(request, token):
+    status = _ticket_or_404(token)
+    context = _status_context(status)
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
         return render(request, "queues/kiosk/status.html#live", {**context, "oob": True})
-    return render(request, "queues/kiosk/status.html", context)
+    return render(request, "queues/kiosk/status.html", {**context, **_notice_context(status)})
+
+
+@require_POST
+def ticket_notice(request, token):
+    """Ask for WhatsApp notices after the ticket was printed (from the QR code's status page)."""
+    status = _ticket_or_404(token)
+    ticket = status.ticket
+    if not hit(f"ticket-notice:{client_ip(request)}", limit=RATE_LIMIT_ANONYMOUS, period=RATE_PERIOD):
+        return _rate_limited(request, ticket.location)
+    form = TicketNoticeFields(request.POST)
+    if form.is_valid():
+        try:
+            notices.request_ticket_notice(
+                ticket=ticket,
+                phone=form.cleaned_data["whatsapp"],
+                consent=form.cleaned_data["whatsapp_consent"],
+                now=timezone.now(),
+            )
+        except ApplicationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return redirect("kiosk:status", ticket.public_token)
+    context = {**_status_context(status), **_notice_context(status, form)}
+    return render(request, "queues/kiosk/status.html", context, status=400)

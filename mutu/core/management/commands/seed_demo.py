@@ -26,6 +26,8 @@ DEMO_SEEDERS = [
     "mutu.queues.demo",
     "mutu.surveys.demo",
     "mutu.complaints.demo",
+    # Chat accounts only (database rows): seeding never talks to Meta; replay_chat_sample plays chats.
+    "mutu.messaging.demo",
 ]
 
 
