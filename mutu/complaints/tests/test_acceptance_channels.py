@@ -17,6 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mutu.complaints.models import Channel, Complaint
 from mutu.complaints.tests.test_open311_endpoints import published
+from mutu.messaging.models import Platform
+from mutu.messaging.testing import build_chat_world
+from mutu.messaging.tests.conversation_chat import Chat
 
 NOW = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
 OPEN311_KEY = "kunci-uji-kanal-123"
@@ -31,6 +34,8 @@ TITLES = {
     Channel.LAPOR: "LAPOR: pungutan di luar tarif",
     Channel.OPEN311: "Papan informasi PBG rusak",
     Channel.API: "API: nomor antrean hilang",
+    Channel.WHATSAPP: "WhatsApp: berkas izin hilang di loket",
+    Channel.INSTAGRAM: "Instagram: petugas loket tidak ada di tempat",
 }
 
 
@@ -126,9 +131,22 @@ def _post_api(client):
     return client.post("/api/v1/complaints", data=json.dumps(payload), content_type="application/json")
 
 
-def test_an_item_from_each_channel_reaches_the_inbox_once(client, login, complaint_world):
-    w = complaint_world
+def _chat(client, graph, platform, sender):
+    """A whole guided conversation through the signed webhook; the citizen's first message is
+    delivered twice (Meta retries), the report must still be one."""
+    chat = Chat(client, graph, platform=platform, sender=sender)
+    chat.say(TITLES[platform] + ", sudah tiga hari tidak ada kabar.")
+    chat.resend_last()
+    for answer in ("0", "Gedung MPP Bontang", "lanjut", "Rahmat Hidayat", "1", "kirim"):
+        chat.say(answer)
+    return chat
+
+
+def test_an_item_from_each_channel_reaches_the_inbox_once(client, login, complaint_world, fake_graph, webhook_secrets):
+    w = build_chat_world(complaint_world)
     published(w.dpmptsp, "pbg", "Persetujuan Bangunan Gedung")
+    _chat(client, fake_graph, Platform.WHATSAPP, "6281299990001")
+    _chat(client, fake_graph, Platform.INSTAGRAM, "5310000000000042")
 
     assert _send_web(client, w).status_code == 302
     assert _post_open311(client).status_code == 200
