@@ -52,7 +52,7 @@ from mutu.core.charts import bar_chart
 from mutu.core.errors import ApplicationError
 from mutu.core.forms import apply_service_error
 from mutu.core.permissions import get_visible_or_404, staff_required
-from mutu.messaging.selectors import complaint_chat
+from mutu.messaging.selectors import accounts_visible_to, complaint_chat
 from mutu.organisations.models import Unit
 from mutu.organisations.selectors import units_managed_by
 
@@ -100,6 +100,7 @@ def inbox_page(request):
         "can_assign": bool(options.assignable) and any(r["can_act"] for r in rows),
         "next": request.get_full_path(),
         "managed_units": list(units_managed_by(user=request.user).order_by("name")[:10]),
+        "has_chats": accounts_visible_to(user=request.user).exists(),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "complaints/inbox.html#results", context)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutu.complaints.models import Kind
-from mutu.messaging.models import TemplatePurpose
+from mutu.messaging.models import Platform, TemplatePurpose
 
 
 class ConversationReplyForm(forms.Form):
@@ -68,6 +68,46 @@ class TemplateForm(forms.Form):
             ("", _("Every unit (the account's default)")),
             *[(u.pk, u.name) for u in self.unit_list],
         ]
+
+    def chosen_unit(self):
+        wanted = self.cleaned_data.get("unit")
+        return next((u for u in self.unit_list if u.pk == wanted), None)
+
+
+class AccountForm(forms.Form):
+    """Connect a WhatsApp number or an Instagram account to the instansi (or one of its units)."""
+
+    instansi = forms.TypedChoiceField(label=_("Government office"), coerce=int)
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    external_id = forms.CharField(
+        label=_("Phone number id or account id"),
+        max_length=64,
+        help_text=_("From Meta's dashboard: the WhatsApp phone_number_id, or the Instagram account id."),
+    )
+    display_name = forms.CharField(label=_("Name shown to citizens"), max_length=120)
+    display_address = forms.CharField(
+        label=_("Number or handle (optional)"),
+        max_length=64,
+        required=False,
+        help_text=_("For example +62 811-5400-123 or @dpmptsp.bontang."),
+    )
+    unit = forms.TypedChoiceField(label=_("Unit that owns it (optional)"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, instansi=(), units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instansi_list = list(instansi)
+        self.unit_list = list(units)
+        self.fields["instansi"].choices = [(i.pk, i.name) for i in self.instansi_list]
+        if len(self.instansi_list) == 1:
+            self.fields["instansi"].initial = self.instansi_list[0].pk
+        self.fields["unit"].choices = [
+            ("", _("None: reports go to the government office's verifier")),
+            *[(u.pk, u.name) for u in self.unit_list],
+        ]
+
+    def chosen_instansi(self):
+        wanted = self.cleaned_data.get("instansi")
+        return next((i for i in self.instansi_list if i.pk == wanted), None)
 
     def chosen_unit(self):
         wanted = self.cleaned_data.get("unit")

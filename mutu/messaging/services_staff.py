@@ -218,3 +218,66 @@ def delete_message_template(*, template: MessageTemplate, by, now: datetime.date
             now=now,
         )
         template.delete()
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+def connect_chat_account(
+    *,
+    instansi,
+    platform: str,
+    external_id: str,
+    display_name: str,
+    display_address: str = "",
+    unit=None,
+    by,
+    now: datetime.datetime,
+) -> ChannelAccount:
+    """Connect a WhatsApp number (its ``phone_number_id``) or an Instagram account (its id) to the
+    instansi, or to one of its units that owns the number; incoming messages are matched on it."""
+    errors: dict[str, list[str]] = {}
+    external_id = (external_id or "").strip()
+    display_name = (display_name or "").strip()
+    if platform not in Platform.values:
+        errors["platform"] = [_("Choose one of the listed options.")]
+    if not external_id.isdigit():
+        errors["external_id"] = [_("Copy the id from Meta's dashboard: digits only.")]
+    if not display_name:
+        errors["display_name"] = [_("Write the name citizens know this account by.")]
+    if unit is not None and unit.instansi_id != instansi.pk:
+        errors["unit"] = [_("Choose a unit of this government office.")]
+    if errors:
+        raise ApplicationError(_("Some fields need attention."), field_errors=errors)
+    with transaction.atomic():
+        account = ChannelAccount(
+            platform=platform,
+            external_id=external_id,
+            instansi=instansi,
+            unit=unit,
+            display_name=display_name[:120],
+            display_address=(display_address or "").strip()[:64],
+            created_at=now,
+        )
+        try:
+            with transaction.atomic():
+                account.save()
+        except IntegrityError as exc:
+            raise ApplicationError(
+                _("This id is already connected."),
+                field_errors={"external_id": [_("This id is already connected to an account.")]},
+            ) from exc
+        record_audit(
+            actor=by,
+            action="chat.account_connect",
+            obj=account,
+            unit=unit,
+            after={
+                "platform": platform,
+                "external_id": external_id,
+                "instansi": instansi.pk,
+                "unit": getattr(unit, "pk", None),
+            },
+            now=now,
+        )
+    return account

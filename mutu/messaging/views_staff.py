@@ -18,7 +18,7 @@ from mutu.core.forms import apply_service_error
 from mutu.core.permissions import staff_required
 from mutu.messaging import selectors
 from mutu.messaging import services_staff as services
-from mutu.messaging.forms_staff import ConversationReplyForm, FileComplaintForm, TemplateForm
+from mutu.messaging.forms_staff import AccountForm, ConversationReplyForm, FileComplaintForm, TemplateForm
 from mutu.organisations.models import Instansi, Membership, Unit
 from mutu.organisations.selectors import _instansi_ids
 from mutu.standards.models import Service
@@ -30,7 +30,8 @@ def conversations(request):
     if not selectors.accounts_visible_to(user=request.user).exists():
         raise Http404
     rows = selectors.conversation_rows(user=request.user)
-    return render(request, "messaging/conversations.html", {"rows": rows})
+    may_configure = _administered_instansi(request.user).exists()
+    return render(request, "messaging/conversations.html", {"rows": rows, "may_configure": may_configure})
 
 
 def _services_of(account) -> list[Service]:
@@ -141,8 +142,34 @@ def accounts(request):
         a.pk: TemplateForm(prefix=f"new-{a.pk}", units=units_by_instansi.get(a.instansi_id, [])) for a in account_list
     }
     edit_forms: dict[int, TemplateForm] = {}
+    all_units = [u for units in units_by_instansi.values() for u in units]
+    account_form = AccountForm(instansi=instansi, units=all_units)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "connect":
+        account_form = AccountForm(request.POST, instansi=instansi, units=all_units)
+        try:
+            if not account_form.is_valid():
+                raise ApplicationError(_("Some fields need attention."))
+            data = account_form.cleaned_data
+            services.connect_chat_account(
+                instansi=account_form.chosen_instansi(),
+                platform=data["platform"],
+                external_id=data["external_id"],
+                display_name=data["display_name"],
+                display_address=data["display_address"],
+                unit=account_form.chosen_unit(),
+                by=request.user,
+                now=timezone.now(),
+            )
+        except ApplicationError as exc:
+            if exc.field_errors:
+                apply_service_error(account_form, exc)
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            messages.success(request, _("The account is connected. Add its approved templates below."))
+            return redirect("messaging:accounts")
+    elif request.method == "POST":
         account = next((a for a in account_list if str(a.pk) == request.POST.get("account", "")), None)
         if account is None:
             raise Http404
@@ -203,4 +230,4 @@ def accounts(request):
         }
         for a in account_list
     ]
-    return render(request, "messaging/accounts.html", {"rows": rows}, status=status)
+    return render(request, "messaging/accounts.html", {"rows": rows, "account_form": account_form}, status=status)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from mutu.complaints.models import Channel, Complaint
@@ -13,6 +14,7 @@ from mutu.complaints.services_handling import start_handling
 from mutu.complaints.services_verification import forward_complaint
 from mutu.core.models import AuditEvent
 from mutu.core.outbox import deliver_due
+from mutu.messaging.accounts import account_for
 from mutu.messaging.conversation import Privacy
 from mutu.messaging.models import (
     ChannelAccount,
@@ -434,3 +436,51 @@ def test_a_second_default_template_for_the_same_purpose_is_refused(chat_world, l
 def test_only_the_instansi_admin_reaches_the_template_settings(chat_world, login):
     for user in (chat_world.verifier, chat_world.complaint_officer, chat_world.dave):
         assert login(user).get(reverse("messaging:accounts")).status_code == 404
+
+
+def connect(client, w, **fields):
+    data = {
+        "action": "connect",
+        "instansi": w.bontang.pk,
+        "platform": Platform.WHATSAPP,
+        "external_id": "109876543210987",
+        "display_name": "WhatsApp Disdukcapil",
+        "display_address": "+62 811-5400-777",
+        "unit": w.dukcapil.pk,
+    }
+    data.update(fields)
+    return client.post(reverse("messaging:accounts"), data)
+
+
+def test_the_instansi_admin_connects_a_units_own_number_and_it_is_audited(chat_world, login):
+    w = chat_world
+    response = connect(login(w.instansi_admin), w)
+
+    assert response.status_code == 302
+    account = ChannelAccount.objects.get(external_id="109876543210987")
+    assert account.instansi == w.bontang and account.unit == w.dukcapil and account.is_active
+    assert AuditEvent.objects.filter(action="chat.account_connect", actor=w.instansi_admin).exists()
+    # Messages to that number now reach the unit's own account.
+    assert account_for(platform=Platform.WHATSAPP, unit=w.dukcapil) == account
+
+
+def test_a_bad_or_taken_id_is_refused_with_a_message_and_the_form_kept(chat_world, login):
+    w = chat_world
+    client = login(w.instansi_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    bad = connect(client, w, external_id="nomor kami")
+    assert bad.status_code == 400 and "digits only" in bad.text
+    assert "WhatsApp Disdukcapil" in bad.text  # what was typed stays
+
+    taken = connect(client, w, external_id=w.wa_account.external_id)
+    assert taken.status_code == 400 and "already connected" in taken.text
+    assert ChannelAccount.objects.count() == 2
+
+
+def test_another_instansis_unit_cannot_be_given_the_number(chat_world, login):
+    w = chat_world
+    response = connect(login(w.instansi_admin), w, unit=w.bpjs.pk)
+
+    assert response.status_code == 400
+    assert not ChannelAccount.objects.filter(external_id="109876543210987").exists()
