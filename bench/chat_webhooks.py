@@ -38,7 +38,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from support import free_port, manage, shell  # bench/ is the script's folder
+from support import app_env, free_port, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -206,25 +206,18 @@ def run_backend(name: str, database_url: str, threads: list[list[bytes]], facts:
 
     graph = FakeGraph(token=GRAPH_TOKEN).start()
     (tmp / f"static-{name}").mkdir(parents=True, exist_ok=True)  # nothing to collect: no page is rendered
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MUTU_IGNORE_DOTENV": "true",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "RATELIMIT_ENABLED": "false",
-        "AXES_ENABLED": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "STATIC_ROOT": str(tmp / f"static-{name}"),
-        "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
-        "TASK_BACKEND": "database",
-        "LOG_LEVEL": "WARNING",
-        "WHATSAPP_APP_SECRET": SECRET,
-        "WHATSAPP_VERIFY_TOKEN": "bench-verify",
-        "WHATSAPP_ACCESS_TOKEN": GRAPH_TOKEN,
-        "WHATSAPP_API_BASE_URL": graph.base_url,
-        "CHAT_FLOOD_LIMIT": "100000",  # the bench's numbers talk fast; flood control is tested elsewhere
-    }
+    env = app_env(
+        database_url=database_url,
+        static_root=tmp / f"static-{name}",
+        private_root=tmp / "private",
+        task_backend="database",
+        LOG_LEVEL="WARNING",
+        WHATSAPP_APP_SECRET=SECRET,
+        WHATSAPP_VERIFY_TOKEN="bench-verify",
+        WHATSAPP_ACCESS_TOKEN=GRAPH_TOKEN,
+        WHATSAPP_API_BASE_URL=graph.base_url,
+        CHAT_FLOOD_LIMIT="100000",  # the bench's numbers talk fast; flood control is tested elsewhere
+    )
     try:
         manage(env, "migrate", "-v0")
         shell(env, SETUP)

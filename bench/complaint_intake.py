@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from support import free_port, manage, shell  # bench/ is the script's folder
+from support import app_env, free_port, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -100,20 +99,12 @@ def client_thread(base, instansi_id, number, count, results, errors):
 
 
 def run_backend(name: str, database_url: str, clients: int, per_client: int, direct: int, tmp: Path) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MUTU_IGNORE_DOTENV": "true",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "RATELIMIT_ENABLED": "false",
-        "AXES_ENABLED": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "STATIC_ROOT": str(tmp / f"static-{name}"),
-        "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
-        "TASK_BACKEND": "immediate",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = app_env(
+        database_url=database_url,
+        static_root=tmp / f"static-{name}",
+        private_root=tmp / "private",
+        LOG_LEVEL="WARNING",
+    )
     manage(env, "migrate", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     instansi_id = re.search(r"INSTANSI (\d+)", shell(env, SETUP)).group(1)

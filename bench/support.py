@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -29,3 +30,24 @@ def manage(env, *args, input_text=None, timeout: int = 900) -> str:
 
 def shell(env, code: str) -> str:
     return manage(env, "shell", "-c", code)
+
+
+def app_env(
+    *, database_url: str, static_root: Path, private_root: Path, task_backend: str = "immediate", **extra
+) -> dict:
+    """The environment of a throwaway mutu for a benchmark: no .env, no rate limits or lockouts,
+    a fixed test key; ``extra`` adds or overrides variables (strings)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MUTU_IGNORE_DOTENV": "true",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "RATELIMIT_ENABLED": "false",
+        "AXES_ENABLED": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "STATIC_ROOT": str(static_root),
+        "PRIVATE_MEDIA_ROOT": str(private_root),
+        "TASK_BACKEND": task_backend,
+        **extra,
+    }
