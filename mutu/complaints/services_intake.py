@@ -13,7 +13,8 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -105,6 +106,18 @@ def _remove_files(stored: list[StoredFile]) -> None:
         (private_root() / item.relative_path).unlink(missing_ok=True)
 
 
+@contextmanager
+def _evidence_stored(uploads: Sequence[UploadedFile], *, by, unit: Unit | None) -> Iterator[list[StoredFile]]:
+    """Store checked uploads for the write inside the ``with``; if that write fails, the files
+    written are removed again (the database rows roll back with the caller's transaction)."""
+    stored = _store_all(uploads, by=by, unit=unit)
+    try:
+        yield stored
+    except Exception:
+        _remove_files(stored)
+        raise
+
+
 # --- web form ---------------------------------------------------------------------------------
 
 
@@ -141,34 +154,29 @@ def submit_web_complaint(
             field_errors={"occurred_on": [_("The date cannot be in the future.")]},
         )
     check_uploads(uploads)
-    with transaction.atomic():
-        stored = _store_all(uploads, by=None, unit=service.unit if service else None)
-        try:
-            complaint = services.submit_complaint(
-                instansi=instansi,
-                channel=channel,
-                kind=kind,
-                title=title,
-                description=description,
-                occurred_on=occurred_on,
-                service=service,
-                location=location,
-                suggested_unit=service.unit if service else None,
-                reporter_name=reporter_name,
-                reporter_email=reporter_email,
-                reporter_phone=reporter_phone,
-                reporter_nik=reporter_nik,
-                is_anonymous=is_anonymous,
-                is_confidential=is_confidential,
-                consent=consent,
-                evidence=stored,
-                now=now,
-            )
-            if complaint.reporter_email:
-                _issue_code(complaint=complaint, now=now)
-        except Exception:
-            _remove_files(stored)
-            raise
+    with transaction.atomic(), _evidence_stored(uploads, by=None, unit=service.unit if service else None) as stored:
+        complaint = services.submit_complaint(
+            instansi=instansi,
+            channel=channel,
+            kind=kind,
+            title=title,
+            description=description,
+            occurred_on=occurred_on,
+            service=service,
+            location=location,
+            suggested_unit=service.unit if service else None,
+            reporter_name=reporter_name,
+            reporter_email=reporter_email,
+            reporter_phone=reporter_phone,
+            reporter_nik=reporter_nik,
+            is_anonymous=is_anonymous,
+            is_confidential=is_confidential,
+            consent=consent,
+            evidence=stored,
+            now=now,
+        )
+        if complaint.reporter_email:
+            _issue_code(complaint=complaint, now=now)
     return complaint
 
 
@@ -412,39 +420,32 @@ def citizen_reply(
     if not (body or "").strip():
         raise ApplicationError(_("The message is empty."), field_errors={"body": [_("Please write a message.")]})
     check_uploads(uploads)
-    with transaction.atomic():
-        stored = _store_all(uploads, by=None, unit=complaint.unit)
-        try:
-            message = services.add_message(
+    with transaction.atomic(), _evidence_stored(uploads, by=None, unit=complaint.unit) as stored:
+        message = services.add_message(
+            complaint=complaint,
+            kind=Message.Kind.CITIZEN,
+            body=body,
+            channel=channel,
+            external_id=external_id,
+            now=now,
+        )
+        for item in stored:
+            Evidence.objects.create(complaint=complaint, message=message, file=item, from_citizen=True, created_at=now)
+        back_to = {Status.NEEDS_INFO: Status.SUBMITTED, Status.WAITING_CITIZEN: Status.IN_PROGRESS}
+        if complaint.status in back_to:
+            paused_since = complaint.paused_since
+            services.transition(
                 complaint=complaint,
-                kind=Message.Kind.CITIZEN,
-                body=body,
-                channel=channel,
-                external_id=external_id,
+                to=back_to[complaint.status],
+                allowed_from=(complaint.status,),
+                actor=None,
+                action="citizen_replied",
+                paused_since=None,
                 now=now,
             )
-            for item in stored:
-                Evidence.objects.create(
-                    complaint=complaint, message=message, file=item, from_citizen=True, created_at=now
-                )
-            back_to = {Status.NEEDS_INFO: Status.SUBMITTED, Status.WAITING_CITIZEN: Status.IN_PROGRESS}
-            if complaint.status in back_to:
-                paused_since = complaint.paused_since
-                services.transition(
-                    complaint=complaint,
-                    to=back_to[complaint.status],
-                    allowed_from=(complaint.status,),
-                    actor=None,
-                    action="citizen_replied",
-                    paused_since=None,
-                    now=now,
-                )
-                if paused_since is not None:
-                    deadlines.resume_after_pause(complaint=complaint, paused_since=paused_since, now=now)
-                deadlines.meet_stage(complaint=complaint, stage=Stage.CITIZEN_REPLY, now=now)
-        except Exception:
-            _remove_files(stored)
-            raise
+            if paused_since is not None:
+                deadlines.resume_after_pause(complaint=complaint, paused_since=paused_since, now=now)
+            deadlines.meet_stage(complaint=complaint, stage=Stage.CITIZEN_REPLY, now=now)
     return message
 
 
@@ -562,33 +563,28 @@ def record_complaint(
     if errors:
         raise ApplicationError(_("Some fields need attention."), field_errors=errors)
     check_uploads(uploads)
-    with transaction.atomic():
-        stored = _store_all(uploads, by=recorder, unit=service.unit if service else None)
-        try:
-            complaint = services.submit_complaint(
-                instansi=instansi,
-                channel=channel,
-                kind=kind,
-                title=title,
-                description=description,
-                occurred_on=occurred_on,
-                service=service,
-                location=location,
-                suggested_unit=service.unit if service else None,
-                reporter_name=reporter_name,
-                reporter_email=reporter_email,
-                reporter_phone=reporter_phone,
-                reporter_nik=reporter_nik,
-                is_anonymous=is_anonymous,
-                is_confidential=is_confidential,
-                consent=citizen_agreed,
-                source_url=source_url,
-                source_name=source_name,
-                recorded_by=recorder,
-                evidence=stored,
-                now=now,
-            )
-        except Exception:
-            _remove_files(stored)
-            raise
+    with transaction.atomic(), _evidence_stored(uploads, by=recorder, unit=service.unit if service else None) as stored:
+        complaint = services.submit_complaint(
+            instansi=instansi,
+            channel=channel,
+            kind=kind,
+            title=title,
+            description=description,
+            occurred_on=occurred_on,
+            service=service,
+            location=location,
+            suggested_unit=service.unit if service else None,
+            reporter_name=reporter_name,
+            reporter_email=reporter_email,
+            reporter_phone=reporter_phone,
+            reporter_nik=reporter_nik,
+            is_anonymous=is_anonymous,
+            is_confidential=is_confidential,
+            consent=citizen_agreed,
+            source_url=source_url,
+            source_name=source_name,
+            recorded_by=recorder,
+            evidence=stored,
+            now=now,
+        )
     return complaint

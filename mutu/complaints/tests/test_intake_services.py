@@ -136,6 +136,16 @@ def test_a_disguised_file_refuses_the_report_and_stores_nothing(complaint_world,
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
 
 
+def test_a_report_refused_after_its_files_were_stored_leaves_no_file_behind(complaint_world, settings):
+    # The photo is fine and stored first; the report itself is then refused (no subject): the
+    # database rows roll back and the written file is removed again.
+    with pytest.raises(ApplicationError):
+        web(complaint_world, title=" ", uploads=[png("ok.png")])
+    assert Complaint.objects.count() == 0 and StoredFile.objects.count() == 0
+    root = settings.PRIVATE_MEDIA_ROOT
+    assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+
+
 def test_an_oversized_file_refuses_the_report_and_stores_nothing(complaint_world, settings):
     settings.UPLOAD_MAX_BYTES = 500
     with pytest.raises(ApplicationError) as caught:
