@@ -29,7 +29,6 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,7 +37,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from support import app_env, free_port, manage, shell  # bench/ is the script's folder
+from support import app_env, gunicorn, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -221,21 +220,10 @@ def run_backend(name: str, database_url: str, threads: list[list[bytes]], facts:
     try:
         manage(env, "migrate", "-v0")
         shell(env, SETUP)
-        port = free_port()
-        server = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-            + ["--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}/webhooks/whatsapp"
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"{url}?hub.mode=subscribe&hub.verify_token=bench-verify&hub.challenge=1")
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with gunicorn(
+            env, workers=2, probe="/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=bench-verify&hub.challenge=1"
+        ) as base:
+            url = f"{base}/webhooks/whatsapp"
             timings: list[float] = []
             errors: list[str] = []
             workers = [
@@ -248,9 +236,6 @@ def run_backend(name: str, database_url: str, threads: list[list[bytes]], facts:
             for t in workers:
                 t.join()
             ack_seconds = time.perf_counter() - t0
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         t0 = time.perf_counter()
         manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0", timeout=3600)
         work_seconds = time.perf_counter() - t0

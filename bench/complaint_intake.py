@@ -18,7 +18,6 @@ import argparse
 import http.cookiejar
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,7 +26,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from support import app_env, free_port, manage, shell  # bench/ is the script's folder
+from support import app_env, gunicorn, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -108,22 +107,7 @@ def run_backend(name: str, database_url: str, clients: int, per_client: int, dir
     manage(env, "migrate", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     instansi_id = re.search(r"INSTANSI (\d+)", shell(env, SETUP)).group(1)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4"]
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,  # the console email sender prints every confirmation code
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env, workers=4, quiet=True) as base:  # quiet: the console sender prints every code
         results, errors = [], []
         threads = [
             threading.Thread(target=client_thread, args=(base, instansi_id, n, per_client, results, errors))
@@ -135,9 +119,6 @@ def run_backend(name: str, database_url: str, clients: int, per_client: int, dir
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     total, distinct = re.search(r"COMPLAINTS (\d+) DISTINCT (\d+)", shell(env, COUNT)).groups()
     n, seconds = re.search(r"DIRECT (\d+) ([\d.]+)", shell(env, DIRECT.format(n=direct))).groups()
     return {

@@ -16,7 +16,6 @@ import argparse
 import http.cookiejar
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,7 +24,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from support import app_env, free_port, manage, shell  # bench/ is the script's folder
+from support import app_env, gunicorn, manage, shell  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -123,29 +122,7 @@ def run_backend(name: str, database_url: str, clients: int, per_client: int, tmp
     manage(env, "collectstatic", "--noinput", "-v0")
     out = shell(env, SETUP)
     line_id, slug = re.search(r"LINE (\d+) LOCATION (\S+)", out).groups()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env, workers=4) as base:
         results, errors = [], []
         threads = [
             threading.Thread(target=client_thread, args=(base, slug, line_id, per_client, results, errors))
@@ -157,9 +134,6 @@ def run_backend(name: str, database_url: str, clients: int, per_client: int, tmp
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     counted = re.search(r"TICKETS (\d+) DISTINCT (\d+)", shell(env, COUNT)).groups()
     console = re.findall(r"CONSOLE (\d+) (\d+) (\d+) ([\d.]+)", shell(env, CONSOLE))
     return {

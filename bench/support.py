@@ -1,4 +1,4 @@
-"""Small helpers the benchmarks share: a free port and running manage.py in a throwaway setup."""
+"""Small helpers the benchmarks share: a free port, manage.py and gunicorn on a throwaway setup."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +56,34 @@ def app_env(
         "TASK_BACKEND": task_backend,
         **extra,
     }
+
+
+@contextmanager
+def gunicorn(env: dict, *, workers: int, probe: str = "/", quiet: bool = False) -> Iterator[str]:
+    """Serve mutu under gunicorn on a free local port while the block runs; yields the base URL
+    once ``probe`` answers (any HTTP status counts as up).  ``quiet`` drops the server's stdout
+    (the console email backend prints every message)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + probe, timeout=2).read()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"gunicorn did not answer at {base}{probe}")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,7 +38,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from support import free_port  # bench/ is the script's folder
+from support import gunicorn  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -278,15 +277,7 @@ def kiosk_throughput(w, survey, env: dict, batches_per_client: int, batch_size: 
     )
     _device, token = register_survey_device(code=code, now=now)
     connections.close_all()
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    base = f"http://127.0.0.1:{port}"
-    url = f"{base}/api/v1/surveys/kiosk/responses"
+    path = "/api/v1/surveys/kiosk/responses"
     codes = [f"U{i}" for i in range(1, 10)]
     stored, errors = [], []
 
@@ -316,15 +307,8 @@ def kiosk_throughput(w, survey, env: dict, batches_per_client: int, batch_size: 
             except OSError as exc:
                 errors.append(repr(exc))
 
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except urllib.error.HTTPError:
-                break  # the server answers (405 for a GET): it is up
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn({**os.environ, **env}, workers=2, probe=path) as base:
+        url = base + path
         threads = [threading.Thread(target=post_batches) for _ in range(clients)]
         t0 = time.perf_counter()
         for t in threads:
@@ -332,9 +316,6 @@ def kiosk_throughput(w, survey, env: dict, batches_per_client: int, batch_size: 
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return {"stored": sum(stored), "batches": len(stored), "seconds": elapsed, "errors": errors}
 
 
