@@ -29,6 +29,7 @@ from mutu.messaging import accounts
 from mutu.messaging.client import GraphClient, GraphError
 from mutu.messaging.models import STATUS_RANK, ChatMessage, MessageTemplate, Platform, TemplatePurpose
 from mutu.messaging.outgoing import REPLY
+from mutu.messaging.statuses import apply_reports
 
 # The customer-service window of both platforms, and Instagram's longer one for a human agent.
 WHATSAPP_WINDOW = datetime.timedelta(hours=24)
@@ -208,14 +209,6 @@ def _mark_sent(*, message: ChatMessage, row: OutboxMessage, external_id: str, pl
     )
     message.external_id = external_id
     message.status = status
-    _apply_reports(message)
-
-
-def _apply_reports(message: ChatMessage) -> None:
-    try:
-        from mutu.messaging.statuses import apply_reports
-    except ImportError:  # the inbound area is not there yet
-        return
     apply_reports(message=message)
 
 
