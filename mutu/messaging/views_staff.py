@@ -18,6 +18,7 @@ from mutu.core.forms import apply_service_error
 from mutu.core.permissions import staff_required
 from mutu.messaging import selectors
 from mutu.messaging import services_staff as services
+from mutu.messaging.conversation import is_greeting, title_from
 from mutu.messaging.forms_staff import AccountForm, ConversationReplyForm, FileComplaintForm, TemplateForm
 from mutu.organisations.models import Instansi, Membership, Unit
 from mutu.organisations.selectors import _instansi_ids
@@ -43,9 +44,11 @@ def _services_of(account) -> list[Service]:
 
 
 def _file_initial(thread) -> dict:
-    first = next((t for t in thread.loose_texts if t.strip()), "")
+    texts = [t for t in thread.loose_texts if t.strip()]
+    # The subject comes from the first message that tells something, as the guide would make it.
+    story = next((t for t in texts if not is_greeting(t)), texts[0] if texts else "")
     return {
-        "title": first.strip().splitlines()[0][:120] if first else "",
+        "title": title_from(story) if story else "",
         "description": "\n\n".join(thread.loose_texts),
         "reporter_name": thread.contact.profile_name if thread.show_identity else "",
     }

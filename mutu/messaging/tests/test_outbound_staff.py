@@ -308,6 +308,17 @@ def test_outside_the_window_there_is_no_reply_box_and_a_reply_is_refused(chat_wo
     assert not ChatMessage.objects.filter(direction=ChatMessage.Direction.OUT).exists()
 
 
+def test_the_report_form_takes_its_subject_from_the_story_not_the_greeting(chat_world, login):
+    who = contact()
+    inbound(chat_world.wa_account, who, text="Halo kak admin")
+    inbound(chat_world.wa_account, who, text="Lampu jalan di depan MPP Bontang sudah seminggu mati", n=2)
+
+    form = login(chat_world.verifier).get(thread_url(chat_world.wa_account, who)).context["file_form"]
+
+    assert form.initial["title"].startswith("Lampu jalan di depan MPP Bontang")
+    assert form.initial["description"].startswith("Halo kak admin")  # nothing the citizen wrote is dropped
+
+
 def test_an_officer_files_a_report_from_the_conversation(chat_world, fake_graph, login):
     who = contact()
     first = inbound(chat_world.wa_account, who, text="Loket perizinan tutup jam 10")
