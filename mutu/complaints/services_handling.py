@@ -37,7 +37,7 @@ from mutu.complaints.selectors import complaints_handled_by
 from mutu.complaints.selectors_handling import officer_ids_of_unit
 from mutu.complaints.services import DESCRIPTION_MAX, add_message, transition
 from mutu.core.audit import record_audit
-from mutu.core.errors import ApplicationError
+from mutu.core.errors import ApplicationError, required_text
 from mutu.organisations.calculations import add_working_days
 from mutu.organisations.models import Unit
 
@@ -64,13 +64,7 @@ def _require_held(complaint: Complaint, by) -> None:
 
 
 def _text(value: str, *, field: str, empty: str, limit: int = DESCRIPTION_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(empty, field_errors={field: [empty]})
-    if len(value) > limit:
-        message = _("Please keep the text under %(n)s characters.") % {"n": limit}
-        raise ApplicationError(message, field_errors={field: [message]})
-    return value
+    return required_text(value, field=field, empty=empty, limit=limit)
 
 
 def _meet_first_response(complaint: Complaint, now: datetime.datetime) -> None:

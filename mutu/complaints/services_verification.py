@@ -19,7 +19,7 @@ from mutu.complaints import deadlines, services
 from mutu.complaints.models import Category, Complaint, Handling, Message, Stage, Status
 from mutu.complaints.selectors_verification import AT_VERIFIER, REDIRECTABLE_STATUSES
 from mutu.core.audit import record_audit
-from mutu.core.errors import ApplicationError
+from mutu.core.errors import ApplicationError, required_text
 from mutu.organisations.models import Unit
 
 REASON_MAX = 2000
@@ -28,13 +28,7 @@ ALL_STAGES = tuple(Stage.values)
 
 
 def _required(value: str, *, field: str, message: str, limit: int = REASON_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, field_errors={field: [message]})
-    if len(value) > limit:
-        too_long = _("Please keep this under %(n)s characters.") % {"n": limit}
-        raise ApplicationError(too_long, field_errors={field: [too_long]})
-    return value
+    return required_text(value, field=field, empty=message, limit=limit)
 
 
 def _check_unit_and_category(*, complaint: Complaint, unit: Unit, category: Category | None) -> None:

@@ -12,3 +12,17 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
+
+
+def required_text(value: str | None, *, field: str, empty: str, limit: int) -> str:
+    """``value`` stripped; an ApplicationError naming ``field`` when it is empty (``empty`` is
+    the message) or longer than ``limit`` characters."""
+    from django.utils.translation import gettext as _
+
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError(empty, field_errors={field: [empty]})
+    if len(value) > limit:
+        too_long = _("Please keep the text under %(n)s characters.") % {"n": limit}
+        raise ApplicationError(too_long, field_errors={field: [too_long]})
+    return value

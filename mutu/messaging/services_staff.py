@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from mutu.complaints import services as complaint_services
 from mutu.complaints.models import Channel, Complaint, Kind
 from mutu.core.audit import record_audit
-from mutu.core.errors import ApplicationError
+from mutu.core.errors import ApplicationError, required_text
 from mutu.messaging.models import (
     ChannelAccount,
     ChatMessage,
@@ -41,14 +41,7 @@ def reply_in_conversation(
 ) -> ChatMessage:
     """An officer answers a contact from the "Percakapan" page (only inside the platform's
     window; ``token`` comes from the form, so a double submit sends once)."""
-    text = (text or "").strip()
-    if not text:
-        raise ApplicationError(_("Please write a message."), field_errors={"text": [_("Please write a message.")]})
-    if len(text) > REPLY_MAX:
-        raise ApplicationError(
-            _("Please keep the text under %(n)s characters.") % {"n": REPLY_MAX},
-            field_errors={"text": [_("Please keep the text under %(n)s characters.") % {"n": REPLY_MAX}]},
-        )
+    text = required_text(text, field="text", empty=_("Please write a message."), limit=REPLY_MAX)
     route = reply_route(account=account, contact=contact, now=now, about_complaint=False, unit=account.unit)
     if not route.goes_out:
         raise ApplicationError(
